@@ -1,0 +1,167 @@
+"""The decision tiers, applied cheapest first, with a cache and counters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from ..poly import Poly, is_affine
+from ..region import BreakTable, Region
+from .budget import Budget
+from .decision import EMPTY_FARKAS, EMPTY_SOLVER, UNDECIDED, WITNESS, Decision, check_witness
+from .linear import affine_witness, farkas_multipliers
+from .sample import SampleCloud, local_points, maximize_margin
+from .solver import z3_decide
+
+__all__ = ["Decider"]
+
+
+class Decider:
+    """Decides sign conditions on the breaks of one :class:`BreakTable`.
+
+    Parameters
+    ----------
+    table : BreakTable
+        The breaks; regions refer to them by index.
+    budget : Budget
+        Shared time/cell budget; z3 gets at most ``budget.solver_seconds()`` per cell.
+    symbolic : bool
+        With symbolic weights nothing can be decided: every pattern is ``undecided``.
+    sample_size : int
+        Size of the shared sample cloud.
+
+    Examples
+    --------
+    >>> from splinesym.poly import PolyRing
+    >>> R = PolyRing(["x", "y"])
+    >>> T = BreakTable(R)
+    >>> a, b = T.add(R.parse("x")), T.add(R.parse("x - y - 1"))
+    >>> d = Decider(T, Budget())
+    >>> d.decide(Region({a: -1, b: 1})).status
+    'witness'
+    >>> d.decide(Region({a: 1, b: -1})).status
+    'witness'
+    """
+
+    def __init__(self, table: BreakTable, budget: Budget, *, symbolic: bool = False,
+                 sample_size: int = 20000, seed: int = 0):
+        self.table = table
+        self.budget = budget
+        self.symbolic = symbolic
+        self.nvars = table.ring.nvars
+        self.cloud = SampleCloud(self.nvars, sample_size, seed)
+        self.rng = np.random.default_rng(seed + 1)
+        self.cache: dict[Region, Decision] = {}
+        self.counts: Counter[str] = Counter()
+
+    # ------------------------------------------------------------------------------------------
+    def decide(self, region: Region, hints: Sequence[Sequence[Fraction]] = (),
+               solver: bool = True) -> Decision:
+        """Decide whether ``region`` is nonempty. Results are cached per region."""
+        got = self.cache.get(region)
+        if got is not None and (got.status != UNDECIDED or not solver):
+            return got
+        d = self._decide(region, hints, solver)
+        self.cache[region] = d
+        self.counts[f"{d.status}:{d.method}"] += 1
+        return d
+
+    def _decide(self, region: Region, hints, solver: bool) -> Decision:
+        conds = self.table.conditions(region)
+        if self.symbolic:
+            return Decision(UNDECIDED, method="symbolic",
+                            note="symbolic weights: sign patterns are not decided")
+        if not conds:
+            return Decision(WITNESS, tuple(Fraction(0) for _ in range(self.nvars)), method="hint")
+        for h in hints:
+            if h is not None and check_witness(conds, h):
+                return Decision(WITNESS, tuple(h), method="hint")
+        for i in self.cloud.candidates(region.items(), self.table.polys):
+            pt = self.cloud.exact_point(i)
+            if check_witness(conds, pt):
+                return Decision(WITNESS, pt, method="sample")
+        affine = all(is_affine(g) for g, _ in conds)
+        if affine:
+            return self._decide_affine(conds)
+        lam = farkas_multipliers(conds)
+        if lam is not None:
+            return Decision(EMPTY_FARKAS, multipliers=lam, method="lift")
+        pt, margin = self._search(conds, hints)
+        if pt is not None:
+            return Decision(WITNESS, pt, method="margin")
+        if not solver:
+            return Decision(UNDECIDED, method="deferred", margin=margin)
+        return self._solve(conds, margin, linear=False)
+
+    def _decide_affine(self, conds) -> Decision:
+        pt, t = affine_witness(conds, self.nvars)
+        if pt is not None:
+            return Decision(WITNESS, pt, method="lp")
+        lam = farkas_multipliers(conds)
+        if lam is not None:
+            return Decision(EMPTY_FARKAS, multipliers=lam, method="lp")
+        return self._solve(conds, t, linear=True)
+
+    def _search(self, conds, hints) -> tuple[tuple[Fraction, ...] | None, float]:
+        """Local sampling around the hints, then margin optimisation from the best points."""
+        polys = [g for g, _ in conds]
+        from ..poly import FloatEvaluator
+
+        ev = FloatEvaluator(polys, self.nvars)
+        s = np.array([sg for _, sg in conds], dtype=float)
+        norms = np.sqrt((ev.coef**2).sum(axis=0))
+        norms[norms == 0] = 1.0
+        centers = [h for h in hints if h is not None] or [tuple(Fraction(0) for _ in
+                                                                range(self.nvars))]
+        pools = [self.cloud.points[:4000]]
+        for c in centers[:4]:
+            pools.append(local_points(c, 2000, self.rng))
+        pts = np.vstack(pools)
+        margins = (ev(pts) * (s / norms)).min(axis=1)
+        order = np.argsort(-margins)
+        for i in order[:5]:
+            if margins[i] > 0:
+                pt = tuple(Fraction(float(v)) for v in pts[i])
+                if check_witness(conds, pt):
+                    return pt, float(margins[i])
+        starts = [pts[i] for i in order[:3]]
+        return maximize_margin(conds, self.nvars, starts)
+
+    def _solve(self, conds, margin: float, linear: bool) -> Decision:
+        secs = self.budget.solver_seconds()
+        ans, pt = z3_decide(self.table.ring, conds, secs, linear=linear)
+        if ans == "sat":
+            return Decision(WITNESS, pt, method="z3")
+        if ans == "unsat":
+            return Decision(EMPTY_SOLVER, method="z3",
+                            note="z3 nonlinear real arithmetic said unsat (trusted, not re-checked)")
+        why = "time budget used up" if secs <= 0 else f"z3 gave no answer in {secs:.3g} s"
+        return Decision(UNDECIDED, method="z3", margin=margin, note=why)
+
+    # ------------------------------------------------------------------------------------------
+    def changes_sign(self, f: Poly) -> tuple[bool, int, Decision | None]:
+        """Does the irreducible ``f`` take both signs on open sets?
+
+        Returns ``(wall, sign, evidence)``: when ``wall`` is False, ``f`` has the a.e. sign
+        ``sign`` everywhere and ``evidence`` is the decision that its other side is empty.
+        Undecided cases count as walls (splitting on them loses nothing).
+        """
+        if is_affine(f) or self.symbolic:
+            return True, 0, None
+        T = BreakTable(self.table.ring)
+        k = T.add(f)
+        sub = Decider.__new__(Decider)
+        sub.__dict__.update(self.__dict__)
+        sub.table, sub.cache, sub.cloud = T, {}, SampleCloud(self.nvars, 4000)
+        pos = sub.decide(Region({k: 1}))
+        neg = sub.decide(Region({k: -1}))
+        if pos.nonempty and neg.nonempty:
+            return True, 0, None
+        if pos.nonempty and neg.empty:
+            return False, 1, neg
+        if neg.nonempty and pos.empty:
+            return False, -1, pos
+        return True, 0, None
