@@ -1,0 +1,57 @@
+"""``splinesym expand``: a model written out as an exact piecewise polynomial."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..display import spline_latex, spline_text
+from ..io.jsonio import write_atomic
+from ..io.model_io import default_model, read_model
+from ..io.spline_io import spline_to_dict
+from ..nn.expand import expand_model
+
+NAME = "expand"
+HELP = "expand a ReLU model into an exact spline, cell by cell with evidence"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="FILE",
+                   help="splinesym.model/1 file (default: the built-in example, ReLU attention "
+                        "with 2 tokens x 2 features)")
+    p.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    p.add_argument("--time-limit", type=float, default=300.0, metavar="S",
+                   help="seconds for the whole expansion (default 300); undecided cells are "
+                        "reported, never dropped")
+    p.add_argument("--max-cells", type=int, default=None, metavar="N",
+                   help="most sign patterns to examine")
+    p.add_argument("--solver-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds z3 may spend on one cell (default 10)")
+    p.add_argument("--no-merge", action="store_true", help="keep equal neighbouring pieces apart")
+    p.add_argument("--drop-layernorm", action="store_true",
+                   help="drop layer normalisation (not piecewise polynomial) and say so loudly")
+    p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.model:
+        model = read_model(args.model, drop_layernorm=args.drop_layernorm)
+        title = f"model: {args.model}"
+    else:
+        model = default_model()
+        title = "model: built-in default (ReLU attention, 2 tokens x 2 features)"
+    sp = expand_model(model, time_limit=args.time_limit, max_cells=args.max_cells,
+                      solver_timeout=args.solver_timeout, merge=not args.no_merge)
+    if args.format == "json":
+        d = spline_to_dict(sp)
+        d["stats"] = sp.stats
+        text = json.dumps(d, indent=1) + "\n"
+    elif args.format == "latex":
+        text = spline_latex(sp) + "\n"
+    else:
+        text = spline_text(sp, title) + "\n"
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return 0

@@ -1,0 +1,160 @@
+"""The ``splinesym.spline/1`` format: reading (validated) and writing.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x"]), ([(0, -1)], ["0"])])
+>>> d = spline_to_dict(sp)
+>>> d["pieces"][0]["region"], d["pieces"][0]["values"]
+([[0, '+']], ['x'])
+>>> spline_from_dict(d).evaluate([3])
+[Fraction(3, 1)]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from fractions import Fraction
+from typing import Any
+
+from ..cells.decision import LABELS, check_witness
+from ..errors import InvalidInputError
+from ..poly import PolyRing
+from ..region import Region
+from ..spline import Piece, Spline
+from .jsonio import check_format, number_to_json, parse_number, read_json, write_atomic
+
+FORMAT = "splinesym.spline/1"
+STATUSES = (*LABELS, "given")
+
+__all__ = ["spline_to_dict", "spline_from_dict", "read_spline", "write_spline", "FORMAT"]
+
+
+def spline_to_dict(sp: Spline) -> dict:
+    """The ``splinesym.spline/1`` object (plus optional descriptive fields)."""
+    R = sp.ring
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "variables": list(sp.variables),
+        "outputs": list(sp.outputs),
+        "breaks": [R.format(b) for b in sp.breaks],
+        "pieces": [],
+    }
+    if sp.parameters:
+        out["parameters"] = sp.parameters
+    for p in sp.pieces:
+        out["pieces"].append({
+            "region": [[k, "+" if s > 0 else "-"] for k, s in p.region],
+            "values": [R.format(v) for v in p.values],
+            "witness": None if p.witness is None else [number_to_json(v) for v in p.witness],
+            "status": p.status,
+        })
+        if p.note:
+            out["pieces"][-1]["note"] = p.note
+    if any(sp.break_labels):
+        out["break_origins"] = [list(lb) for lb in sp.break_labels]
+    out["complete"] = sp.complete
+    if sp.notes:
+        out["notes"] = list(sp.notes)
+    return out
+
+
+def _strings(data: dict, key: str, field: str) -> list[str]:
+    v = data.get(key)
+    if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
+        raise InvalidInputError("expected a list of strings", field)
+    return v
+
+
+def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
+    """Validate and convert a parsed ``splinesym.spline/1`` object.
+
+    Witnesses are checked exactly to lie in their regions (``verify_witnesses``).
+    """
+    check_format(data, FORMAT)
+    variables = _strings(data, "variables", "variables")
+    outputs = _strings(data, "outputs", "outputs")
+    params = _strings(data, "parameters", "parameters") if "parameters" in data else []
+    try:
+        ring = PolyRing([*variables, *params])
+    except InvalidInputError as exc:
+        raise exc.located(prefix="variables") from None
+    breaks = []
+    for i, b in enumerate(_strings(data, "breaks", "breaks")):
+        try:
+            p = ring.parse(b)
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.problem, f"breaks[{i}]") from None
+        if p.is_constant():
+            raise InvalidInputError("a break must not be constant", f"breaks[{i}]")
+        breaks.append(p)
+    raw = data.get("pieces")
+    if not isinstance(raw, list):
+        raise InvalidInputError("expected a list of pieces", "pieces")
+    pieces = []
+    for i, pd in enumerate(raw):
+        f = f"pieces[{i}]"
+        if not isinstance(pd, dict):
+            raise InvalidInputError("expected an object", f)
+        reg = pd.get("region", [])
+        if not isinstance(reg, list):
+            raise InvalidInputError("expected a list of [break index, sign] pairs", f"{f}.region")
+        signs: dict[int, int] = {}
+        for j, c in enumerate(reg):
+            if (not isinstance(c, list) or len(c) != 2 or isinstance(c[0], bool)
+                    or not isinstance(c[0], int) or c[1] not in ("+", "-", 1, -1)):
+                raise InvalidInputError('expected [break index, "+" or "-"]',
+                                        f"{f}.region[{j}]")
+            if not 0 <= c[0] < len(breaks):
+                raise InvalidInputError(f"break index {c[0]} out of range (0..{len(breaks) - 1})",
+                                        f"{f}.region[{j}]")
+            s = 1 if c[1] in ("+", 1) else -1
+            if signs.get(c[0], s) != s:
+                raise InvalidInputError(f"break {c[0]} given both signs", f"{f}.region")
+            signs[c[0]] = s
+        vals = pd.get("values")
+        if not isinstance(vals, list) or len(vals) != len(outputs):
+            raise InvalidInputError(f"expected {len(outputs)} polynomial strings", f"{f}.values")
+        polys = []
+        for j, v in enumerate(vals):
+            try:
+                polys.append(ring.parse(v if not isinstance(v, (int, float)) else str(v)))
+            except InvalidInputError as exc:
+                raise InvalidInputError(exc.problem, f"{f}.values[{j}]") from None
+        status = pd.get("status", "given")
+        if status not in STATUSES:
+            raise InvalidInputError(f"unknown status {status!r}", f"{f}.status")
+        wit = pd.get("witness")
+        witness = None
+        if wit is not None:
+            if not isinstance(wit, list) or len(wit) != ring.nvars:
+                raise InvalidInputError(f"expected {ring.nvars} coordinates or null",
+                                        f"{f}.witness")
+            witness = tuple(Fraction(parse_number(w, f"{f}.witness[{j}]"))
+                            for j, w in enumerate(wit))
+        region = Region(signs)
+        if witness is not None and verify_witnesses:
+            conds = [(breaks[k], s) for k, s in region]
+            if not check_witness(conds, witness):
+                raise InvalidInputError("witness is not inside the region", f"{f}.witness")
+        pieces.append(Piece(region, tuple(polys), witness, status))
+    labels = data.get("break_origins") or [[] for _ in breaks]
+    notes = data.get("notes") or []
+    return Spline(ring, variables, outputs, breaks, pieces,
+                  [list(x) for x in labels] if len(labels) == len(breaks) else
+                  [[] for _ in breaks], bool(data.get("complete", True)), list(notes))
+
+
+def read_spline(path: str | os.PathLike, **kw) -> Spline:
+    """Read and validate a spline file."""
+    data = read_json(path)
+    try:
+        return spline_from_dict(data, **kw)
+    except InvalidInputError as exc:
+        raise exc.located(source=str(path)) from None
+
+
+def write_spline(sp: Spline, path: str | os.PathLike) -> None:
+    """Write a spline file atomically."""
+    write_atomic(path, json.dumps(spline_to_dict(sp), indent=1) + "\n")
