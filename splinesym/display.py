@@ -66,8 +66,12 @@ def summary_text(sp: Spline) -> str:
     dec = sp.stats.get("decisions") if sp.stats else None
     if dec:
         out.append("decided by: " + ", ".join(f"{k} x{n}" for k, n in sorted(dec.items())))
-    if sp.stats and "zaslavsky" in sp.stats:
-        out.append(f"Zaslavsky's count: {sp.stats['zaslavsky']}")
+    for a in (sp.stats or {}).get("arrangements", []):
+        out.append(f"affine arrangement of {a['hyperplanes']} hyperplanes: "
+                   f"{a['regions_witnessed']} regions witnessed, Zaslavsky's count |chi(-1)| = "
+                   f"{a['zaslavsky']}")
+    if sp.stats and sp.stats.get("cells_before_merge", len(sp.pieces)) != len(sp.pieces):
+        out.append(f"cells before merging equal neighbours: {sp.stats['cells_before_merge']}")
     if sp.stats and "seconds" in sp.stats:
         out.append(f"time: {sp.stats['seconds']} s")
     out.append("complete: yes" if sp.complete else "complete: NO (see notes)")

@@ -163,6 +163,8 @@ class Engine:
         self.decider = Decider(self.table, self.budget, symbolic=symbolic,
                                sample_size=sample_size)
         self._factor_cache: dict[tuple, SignFactorization] = {}
+        #: one record per affine arrangement enumerated over the whole space (Zaslavsky check)
+        self.arrangements: list[dict] = []
         self.definite_evidence: list[tuple[Poly, int, Decision]] = []
         root_decision = (Decision(UNDECIDED, method="symbolic") if symbolic else
                          Decision(WITNESS, tuple(Fraction(0) for _ in range(ring.nvars)),
@@ -294,6 +296,11 @@ class Engine:
                 if not enum.complete:
                     complete = False
                     notes.append(f"cell {ci}: {enum.reason}")
+                if enum.zaslavsky is not None:
+                    self.arrangements.append({
+                        "hyperplanes": len(enum.breaks),
+                        "regions_witnessed": sum(1 for d in enum.cells.values() if d.nonempty),
+                        "zaslavsky": enum.zaslavsky, "how": enum.reason})
                 children = [Cell(enum.region(p), d) for p, d in enum.cells.items()]
             else:
                 children = [cell]

@@ -47,12 +47,13 @@ class Decider:
     """
 
     def __init__(self, table: BreakTable, budget: Budget, *, symbolic: bool = False,
-                 sample_size: int = 20000, seed: int = 0):
+                 sample_size: int = 20000, seed: int = 0, large_sample: int = 200000):
         self.table = table
         self.budget = budget
         self.symbolic = symbolic
         self.nvars = table.ring.nvars
         self.cloud = SampleCloud(self.nvars, sample_size, seed)
+        self.large_sample = large_sample
         self.rng = np.random.default_rng(seed + 1)
         self.cache: dict[Region, Decision] = {}
         self.counts: Counter[str] = Counter()
@@ -89,7 +90,13 @@ class Decider:
         lam = farkas_multipliers(conds)
         if lam is not None:
             return Decision(EMPTY_FARKAS, multipliers=lam, method="lift")
-        pt, margin = self._search(conds, hints)
+        if len(self.cloud) < self.large_sample:
+            self.cloud.extend(self.large_sample)
+            for i in self.cloud.candidates(region.items(), self.table.polys):
+                pt = self.cloud.exact_point(i)
+                if check_witness(conds, pt):
+                    return Decision(WITNESS, pt, method="sample")
+        pt, margin = self._search(region, conds, hints)
         if pt is not None:
             return Decision(WITNESS, pt, method="margin")
         if not solver:
@@ -105,30 +112,38 @@ class Decider:
             return Decision(EMPTY_FARKAS, multipliers=lam, method="lp")
         return self._solve(conds, t, linear=True)
 
-    def _search(self, conds, hints) -> tuple[tuple[Fraction, ...] | None, float]:
-        """Local sampling around the hints, then margin optimisation from the best points."""
-        polys = [g for g, _ in conds]
+    def _search(self, region, conds, hints) -> tuple[tuple[Fraction, ...] | None, float]:
+        """Local sampling around the hints, then margin optimisation from the best points of the
+        cloud and of the local samples."""
         from ..poly import FloatEvaluator
 
-        ev = FloatEvaluator(polys, self.nvars)
+        ev = FloatEvaluator([g for g, _ in conds], self.nvars)
         s = np.array([sg for _, sg in conds], dtype=float)
         norms = np.sqrt((ev.coef**2).sum(axis=0))
         norms[norms == 0] = 1.0
-        centers = [h for h in hints if h is not None] or [tuple(Fraction(0) for _ in
-                                                                range(self.nvars))]
-        pools = [self.cloud.points[:4000]]
-        for c in centers[:4]:
-            pools.append(local_points(c, 2000, self.rng))
-        pts = np.vstack(pools)
-        margins = (ev(pts) * (s / norms)).min(axis=1)
-        order = np.argsort(-margins)
-        for i in order[:5]:
-            if margins[i] > 0:
-                pt = tuple(Fraction(float(v)) for v in pts[i])
-                if check_witness(conds, pt):
-                    return pt, float(margins[i])
-        starts = [pts[i] for i in order[:3]]
-        return maximize_margin(conds, self.nvars, starts)
+        centers = [h for h in hints if h is not None]
+        local = [local_points(c, 2000, self.rng) for c in centers[:4]]
+        if local:
+            pts = np.vstack(local)
+            lm = (ev(pts) * (s / norms)).min(axis=1)
+            best = np.argsort(-lm)[:5]
+            for i in best:
+                if lm[i] > 0:
+                    pt = tuple(Fraction(float(v)) for v in pts[i])
+                    if check_witness(conds, pt):
+                        return pt, float(lm[i])
+            starts = [pts[i] for i in best[:2]]
+        else:
+            starts = []
+        cm = self.cloud.margins(region.items(), self.table.polys)
+        starts += [self.cloud.points[i] for i in np.argsort(-cm)[:8]]
+        pt, margin = maximize_margin(conds, self.nvars, starts)
+        if pt is None and margin > -1e-9:
+            # thin or touching the origin: restart from random directions
+            pt, m2 = maximize_margin(conds, self.nvars,
+                                     list(self.rng.standard_normal((24, self.nvars))))
+            margin = max(margin, m2)
+        return pt, margin
 
     def _solve(self, conds, margin: float, linear: bool) -> Decision:
         secs = self.budget.solver_seconds()
@@ -156,6 +171,7 @@ class Decider:
         sub = Decider.__new__(Decider)
         sub.__dict__.update(self.__dict__)
         sub.table, sub.cache, sub.cloud = T, {}, SampleCloud(self.nvars, 4000)
+        sub.large_sample = 20000
         pos = sub.decide(Region({k: 1}))
         neg = sub.decide(Region({k: -1}))
         if pos.nonempty and neg.nonempty:

@@ -25,46 +25,71 @@ def _dyadic(a: np.ndarray, bits: int) -> np.ndarray:
 
 
 class SampleCloud:
-    """A fixed cloud of dyadic points with cached float signs of each break.
+    """A cloud of dyadic points with cached, normalised float values of each break.
 
     Parameters
     ----------
     nvars : int
         Dimension.
     size : int
-        Number of points.
+        Initial number of points (:meth:`extend` adds more on demand).
     seed : int
         Seed of the generator (results are reproducible).
     """
 
     def __init__(self, nvars: int, size: int = 20000, seed: int = 0):
-        rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(seed)
+        rng = self.rng
         parts = []
         q = size // 5
         parts.append(rng.integers(-3, 4, size=(q, nvars)).astype(float))          # small integers
         parts.append(rng.integers(-12, 13, size=(q, nvars)) / 4.0)                 # quarter grid
-        g = rng.standard_normal((size - 2 * q, nvars))
-        scales = np.array([0.1, 0.5, 1.0, 3.0, 30.0])
-        g *= scales[rng.integers(0, len(scales), size=g.shape[0])][:, None]
-        parts.append(_dyadic(g, 10))
+        parts.append(self._gaussian(size - 2 * q, nvars))
         self.points = np.vstack(parts) if nvars else np.zeros((1, 0))
         self.nvars = nvars
-        self._signs: dict[int, np.ndarray] = {}
+        self._values: dict[int, np.ndarray] = {}
+
+    def _gaussian(self, count: int, nvars: int) -> np.ndarray:
+        g = self.rng.standard_normal((count, nvars))
+        scales = np.array([0.1, 0.5, 1.0, 3.0, 30.0])
+        g *= scales[self.rng.integers(0, len(scales), size=g.shape[0])][:, None]
+        return _dyadic(g, 10)
+
+    def __len__(self) -> int:
+        return self.points.shape[0]
+
+    def extend(self, size: int) -> None:
+        """Grow the cloud to ``size`` points (Gaussian at several scales)."""
+        if size > len(self) and self.nvars:
+            self.points = np.vstack([self.points, self._gaussian(size - len(self), self.nvars)])
+
+    def values(self, k: int, poly: Poly) -> np.ndarray:
+        """Float values of break ``k`` / its coefficient norm at every point (cached)."""
+        col = self._values.get(k)
+        if col is None or col.shape[0] < len(self):
+            start = 0 if col is None else col.shape[0]
+            ev = FloatEvaluator([poly], self.nvars)
+            norm = float(np.sqrt((ev.coef**2).sum())) or 1.0
+            new = ev(self.points[start:])[:, 0] / norm
+            col = new if col is None else np.concatenate([col, new])
+            self._values[k] = col
+        return col
 
     def signs(self, k: int, poly: Poly) -> np.ndarray:
-        """Float signs (int8) of break ``k`` at every point (cached)."""
-        col = self._signs.get(k)
-        if col is None:
-            vals = FloatEvaluator([poly], self.nvars)(self.points)[:, 0]
-            col = np.sign(vals).astype(np.int8)
-            self._signs[k] = col
-        return col
+        return np.sign(self.values(k, poly))
+
+    def margins(self, region_items, polys) -> np.ndarray:
+        """``min_k s_k g_k(x) / |g_k|`` at every point (positive inside the region)."""
+        out = np.full(len(self), np.inf)
+        for k, s in region_items:
+            np.minimum(out, s * self.values(k, polys[k]), out=out)
+        return out
 
     def candidates(self, region_items, polys, limit: int = 6) -> list[int]:
         """Indices of points whose float signs match every ``(k, s)`` of the region."""
-        mask = np.ones(self.points.shape[0], dtype=bool)
+        mask = np.ones(len(self), dtype=bool)
         for k, s in region_items:
-            mask &= self.signs(k, polys[k]) == s
+            mask &= (s * self.values(k, polys[k])) > 0
             if not mask.any():
                 return []
         return list(np.flatnonzero(mask)[:limit])
@@ -98,15 +123,24 @@ def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
     norms[norms == 0] = 1.0
     w = signs / norms
 
+    # homogeneous conditions are invariant under scaling: search on the unit sphere (the origin,
+    # where every margin is 0, is otherwise a trap)
+    homogeneous = all(len({sum(e) for e in g.monoms()}) == 1 for g, _ in conditions)
+
     def margins(x):
         return ev(x[None, :])[0] * w
 
     best_x, best_t = None, -np.inf
     for x0 in starts:
         x0 = np.asarray(x0, dtype=float)
+        if homogeneous:
+            nrm = np.linalg.norm(x0)
+            x0 = x0 / nrm if nrm > 0 else np.ones(nvars) / np.sqrt(nvars)
         t0 = float(margins(x0).min())
         z0 = np.append(x0, t0)
         cons = [{"type": "ineq", "fun": lambda z: margins(z[:-1]) - z[-1]}]
+        if homogeneous:
+            cons.append({"type": "eq", "fun": lambda z: np.dot(z[:-1], z[:-1]) - 1.0})
         bounds = [(-box, box)] * nvars + [(None, 1.0)]
         try:
             res = minimize(lambda z: -z[-1], z0, method="SLSQP", constraints=cons, bounds=bounds,
@@ -117,7 +151,7 @@ def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
         t = float(margins(x).min())
         if t > best_t:
             best_x, best_t = x, t
-        if best_t > 1e-3:
+        if best_t > 1e-6:
             break
     if best_x is None or best_t <= 0:
         return None, float(best_t)

@@ -19,12 +19,13 @@ import numpy as np
 from ..cells import Budget
 from ..errors import UnsupportedModelError
 from ..piecewise import Engine, PArray
-from ..poly import PolyRing
+from ..poly import PolyRing, poly_degree_in
 from ..spline import Piece, Spline
 from .forward import Backend, forward
 from .model import Model
 
-__all__ = ["SplineBackend", "expand_model", "structural_degree"]
+__all__ = ["SplineBackend", "expand_model", "structural_degree", "attained_degree",
+           "verify_expansion"]
 
 
 class SplineBackend(Backend):
@@ -34,6 +35,21 @@ class SplineBackend(Backend):
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        #: the finest partition produced so far; every ReLU refines it, so that all partitions
+        #: of one forward pass form a chain (the heads of a multi-head layer are computed from
+        #: the same input, and their outputs must live on a common refinement to be stacked)
+        self.finest = engine.root
+
+    def _on_finest(self, S: PArray) -> PArray:
+        if S.partition is self.finest:
+            return S
+        if S.partition not in self.finest.ancestry():
+            if self.finest in S.partition.ancestry():
+                self.finest = S.partition
+                return S
+            raise ValueError("piecewise arrays live on unrelated partitions")
+        idx = self.finest.map_from(S.partition)
+        return PArray(self.engine, self.finest, [S.values[i] for i in idx])
 
     def weight(self, w) -> np.ndarray:
         return self.engine.constant_array(w)
@@ -45,13 +61,17 @@ class SplineBackend(Backend):
                 f"({kind} is supported for numeric evaluation only)", "activation")
         if mask is not None:
             zero = self.engine.ring.zero()
+            hidden = list(zip(*np.nonzero(~mask)))
             vals = []
             for v in S.values:
                 v = v.copy()
-                v[~mask] = zero
+                for idx in hidden:  # one by one: numpy would iterate over a polynomial's terms
+                    v[idx] = zero
                 vals.append(v)
             S = PArray(self.engine, S.partition, vals)
-        return self.engine.relu(S, label)
+        out = self.engine.relu(self._on_finest(S), label)
+        self.finest = out.partition
+        return out
 
     def hstack(self, arrays):
         return self.engine.hstack(arrays)
@@ -107,8 +127,12 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         "decisions": dict(eng.decider.counts),
         "patterns_examined": budget.cells_used,
         "structural_degree": structural_degree(model),
+        "attained_degree": attained_degree(sp, model),
         "sign_definite_factors": [ring.format(f) for f, _, _ in eng.definite_evidence],
+        "cells_before_merge": len(pieces),
     }
+    if eng.arrangements:
+        sp.stats["arrangements"] = eng.arrangements
     return sp
 
 
@@ -155,3 +179,96 @@ def structural_degree(model: Model) -> dict:
         for b in model.decoder:
             z = run_block(b, z, mem)
     return {"joint": z[0], "x": z[1], "y": z[2]}
+
+
+def attained_degree(sp: Spline, model: Model) -> dict:
+    """Largest degree of any output polynomial of any piece: jointly, in X and in Y.
+
+    Degrees count the input variables only (weight symbols are coefficients), so with symbolic
+    weights this is the degree bound that holds for every weight.
+
+    >>> from splinesym.nn.zoo import random_model
+    >>> from splinesym.nn.model import model_from_dict
+    >>> m = model_from_dict(random_model("attention", seed=0, tokens=2, dim=1))
+    >>> attained_degree(expand_model(m), m)
+    {'joint': 3, 'x': 3, 'y': 0}
+    """
+    nx = model.tokens * model.dim
+    groups = {"joint": list(range(len(sp.variables))), "x": list(range(nx)),
+              "y": list(range(nx, len(sp.variables)))}
+    out = {}
+    for g, idx in groups.items():
+        out[g] = max((max(poly_degree_in(v, idx) for v in p.values) for p in sp.pieces
+                      if p.values), default=-1) if idx else 0
+        out[g] = max(out[g], 0)
+    return out
+
+
+def verify_expansion(model: Model, sp: Spline, points: int = 200, seed: int = 0,
+                     weights: dict | None = None) -> dict:
+    """Check an expansion against the exact forward pass at random rational points.
+
+    At each point (rationals with random denominators, re-drawn when a break vanishes there):
+    exactly one piece contains it, and the piece's value equals the exact forward pass
+    (:class:`~splinesym.nn.forward.ExactBackend`). Every witness is checked exactly. With
+    symbolic weights, each point also draws the weight symbols at random (or takes them from
+    ``weights``), and the model is evaluated with those numbers bound.
+
+    Returns
+    -------
+    dict
+        ``points`` checked, ``mismatches`` (list of points), ``located`` (histogram of the number
+        of pieces containing a point), ``witnesses_checked`` and ``witnesses_failed``.
+
+    >>> from splinesym.nn.zoo import random_model
+    >>> from splinesym.nn.model import model_from_dict
+    >>> m = model_from_dict(random_model("masked", seed=2, tokens=2, dim=1))
+    >>> r = verify_expansion(m, expand_model(m), points=50)
+    >>> r["mismatches"], r["located"], r["witnesses_failed"]
+    ([], {1: 50}, 0)
+    """
+    import random
+    from fractions import Fraction
+
+    from ..cells.decision import check_witness
+    from .forward import ExactBackend, evaluate_model
+    from .model import bind_weights
+
+    rng = random.Random(seed)
+    ring = sp.ring
+    params = sp.parameters
+    nv = len(sp.variables)
+
+    def draw():
+        return Fraction(rng.randint(-4000, 4000), rng.randint(1, 997))
+
+    mismatches: list = []
+    located: dict[int, int] = {}
+    done = 0
+    tries = 0
+    while done < points and tries < 20 * points:
+        tries += 1
+        xs = [draw() for _ in range(nv)]
+        ws = [Fraction(weights[p]) if weights and p in weights else draw() for p in params]
+        pt = xs + ws
+        if any(ring.evaluate(b, pt) == 0 for b in sp.breaks):
+            continue
+        loc = sp.locate(pt)
+        located[len(loc)] = located.get(len(loc), 0) + 1
+        done += 1
+        if len(loc) != 1:
+            mismatches.append(pt)
+            continue
+        got = [ring.evaluate(v, pt) for v in sp.pieces[loc[0]].values]
+        m = bind_weights(model, dict(zip(params, ws))) if params else model
+        want = evaluate_model(m, xs, ExactBackend())
+        if got != want:
+            mismatches.append(pt)
+    checked = failed = 0
+    for p in sp.pieces:
+        if p.witness is not None:
+            checked += 1
+            if not check_witness(sp.conditions(p.region), p.witness):
+                failed += 1
+    return {"points": done, "mismatches": mismatches, "located": located,
+            "witnesses_checked": checked, "witnesses_failed": failed}

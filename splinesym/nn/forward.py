@@ -12,7 +12,7 @@ Examples
 ...     "encoder": [{"self_attention": {"heads": [{"WQ": [[1]], "WK": [[1]], "WV": [[1]]}]},
 ...                  "residual": False}]})
 >>> forward(m, ExactBackend(), [[Fraction(1)], [Fraction(-2)]]).tolist()
-[[Fraction(-1, 1)], [Fraction(8, 1)]]
+[[Fraction(1, 1)], [Fraction(-8, 1)]]
 """
 
 from __future__ import annotations
@@ -209,7 +209,15 @@ def block(b: Block, Z, be: Backend, where: str, memory=None):
 
 
 def forward(model: Model, be: Backend, X, Y=None):
-    """Run the model: memory = encoder(X), output = decoder(Y, memory), then the readout."""
+    """Run the model: memory = encoder(X), output = decoder(Y, memory), then the readout.
+
+    ``X`` (tokens x dim) and ``Y`` (target_tokens x target_dim) are arrays of the backend, or
+    nested lists that are converted with ``be.weight``.
+    """
+    if not hasattr(X, "shape"):
+        X = be.weight(X)
+    if Y is not None and not hasattr(Y, "shape"):
+        Y = be.weight(Y)
     Z = X
     if model.embed is not None:
         Z = Z @ be.weight(model.embed)

@@ -30,7 +30,7 @@ Matrix = tuple[tuple[Entry, ...], ...]
 Vector = tuple[Entry, ...]
 
 __all__ = ["Head", "Attention", "FFN", "Residual", "Block", "Model", "model_from_dict",
-           "model_to_dict", "FORMAT", "ACTIVATIONS"]
+           "model_to_dict", "bind_weights", "FORMAT", "ACTIVATIONS"]
 
 
 @dataclass(frozen=True)
@@ -489,3 +489,37 @@ def model_to_dict(m: Model) -> dict:
                 bd["residual"] = {"attention": r.attention, "cross": r.cross, "ffn": r.ffn}
             out[key].append(bd)
     return out
+
+
+def bind_weights(m: Model, values: dict[str, Any]) -> Model:
+    """The model with some weight symbols replaced by numbers (exact rationals).
+
+    Symbols not in ``values`` stay symbols. Used to compare a symbolic expansion with the numeric
+    forward pass at chosen weights.
+
+    >>> m = model_from_dict({"format": "splinesym.model/1", "tokens": 1, "dim": 1,
+    ...     "encoder": [{"ffn": {"W1": [["a"]], "W2": [["b"]]}, "residual": False}]})
+    >>> bind_weights(m, {"a": 2}).symbols()
+    ['b']
+    """
+    from ..io.jsonio import number_to_json
+
+    unknown = [k for k in values if k not in m.symbols()]
+    if unknown:
+        raise InvalidInputError(f"not a weight symbol of the model: {unknown[0]!r}", "weights")
+    vals = {k: number_to_json(parse_number(v, f"weights.{k}")) for k, v in values.items()}
+
+    def walk(x):
+        if isinstance(x, dict):
+            return {k: (v if k in ("format", "mask", "activation") else walk(v))
+                    for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        if isinstance(x, str) and x in vals:
+            return vals[x]
+        return x
+
+    d = model_to_dict(m)
+    out = model_from_dict(walk(d), drop_layernorm=bool(m.dropped_layernorm))
+    return out if not m.dropped_layernorm else Model(**{**out.__dict__,
+                                                        "dropped_layernorm": m.dropped_layernorm})

@@ -1,0 +1,127 @@
+"""Building ``splinesym.certificate/1`` objects: claims, each with its value and evidence.
+
+The claims a certification produces, in order:
+
+* one ``cell`` claim per piece: ``nonempty`` with the witness and the exact break values there
+  (or, without a witness, the piece's status: reported by the checker as unverified);
+* one ``degree`` claim: the per-piece degrees, the maximum, the model's structural bound;
+* with a model, one ``identity`` claim (method ``model-local``): at each witness the checker
+  recomputes the model's polynomial with its own forward pass and compares it with the piece;
+* one ``continuity`` claim per wall (scope ``wall``): the orders per output, the quotients, the
+  wall point;
+* one ``continuity`` claim for the whole spline (scope ``spline``): the minimum over the walls.
+
+The subject (the spline, and the model when there is one) is embedded, so a certificate is
+self-contained. ``splinesym check`` (:mod:`splinesym.check`) verifies it without importing any of
+the code that produced it.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> from splinesym.certify import certify_spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x**3"]), ([(0, -1)], ["0"])])
+>>> cert = certify_spline(sp).certificate()
+>>> [(c["kind"], c["value"]) for c in cert["claims"]]
+[('cell', 'nonempty'), ('cell', 'nonempty'), ('degree', 3), ('continuity', 2), ('continuity', 2)]
+>>> from splinesym.check import check_certificate
+>>> check_certificate(cert).ok
+True
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..io.jsonio import number_to_json, write_atomic
+from ..io.spline_io import spline_to_dict
+from .smoothness import INF, order_json
+
+__all__ = ["build_certificate", "write_certificate", "FORMAT"]
+
+FORMAT = "splinesym.certificate/1"
+
+
+def _cell_claims(sp) -> list[dict]:
+    out = []
+    for i, p in enumerate(sp.pieces):
+        ev: dict = {"piece": i}
+        if p.witness is not None:
+            w = list(p.witness)
+            ev["witness"] = [number_to_json(v) for v in w]
+            ev["break_values"] = [number_to_json(sp.ring.evaluate(sp.breaks[k], w))
+                                  for k, _ in p.region]
+            ev["method"] = "exact evaluation of every break at the witness"
+        else:
+            ev["status"] = p.status
+            if p.note:
+                ev["note"] = p.note
+        out.append({"kind": "cell", "value": "nonempty", "evidence": ev})
+    return out
+
+
+def _degree_claim(cert) -> dict:
+    dg = cert.degree
+    ev: dict = {"pieces": dg.per_piece, "degree_in": list(cert.spline.variables),
+                "method": "exact total degree of every output polynomial of every piece"}
+    if dg.attained_by is not None:
+        ev["attained_by"] = {"piece": dg.attained_by[0], "output": dg.attained_by[1]}
+    if dg.structural is not None:
+        ev["structural_bound"] = dg.structural["joint"]
+        ev["bound_key"] = "joint"
+    return {"kind": "degree", "value": dg.maximum, "evidence": ev}
+
+
+def _wall_claim(cert, w) -> dict:
+    R = cert.spline.ring
+    outs = []
+    for o in w.outputs:
+        if o.order == INF:
+            outs.append({"output": o.output, "order": "inf"})
+        else:
+            outs.append({"output": o.output, "order": int(o.order),
+                         "quotient": R.format(o.quotient)})
+    return {"kind": "continuity", "value": order_json(w.continuity),
+            "evidence": {"scope": "wall", "break": w.break_index, "pieces": list(w.pieces),
+                         "break_polynomial": R.format(cert.spline.breaks[w.break_index]),
+                         "outputs": outs, "wall_point": w.point.to_json(),
+                         "method": "P_a - P_b = g^(r+1) * Q exactly, g does not divide Q; "
+                                   + w.point.method}}
+
+
+def build_certificate(cert) -> dict:
+    """The certificate of a :class:`~splinesym.certify.report.Certification`."""
+    from .. import __version__
+
+    sp = cert.spline
+    subject: dict = {"spline": spline_to_dict(sp), "source": cert.source}
+    if cert.model is not None:
+        from ..nn.model import model_to_dict
+
+        subject["model"] = model_to_dict(cert.model)
+    claims = _cell_claims(sp)
+    claims.append(_degree_claim(cert))
+    if cert.identity_points:
+        claims.append({"kind": "identity", "value": "the model equals each piece near its witness",
+                       "evidence": {"method": "model-local",
+                                    "points": [{"piece": i, "point": [number_to_json(v)
+                                                                      for v in pt]}
+                                               for i, pt in cert.identity_points]}})
+    first_wall = len(claims)
+    for w in cert.smoothness.walls:
+        claims.append(_wall_claim(cert, w))
+    refs = list(range(first_wall, len(claims)))
+    if refs:
+        claims.append({"kind": "continuity", "value": order_json(cert.smoothness.continuity),
+                       "evidence": {"scope": "spline", "walls": refs,
+                                    "complete": bool(cert.smoothness.complete),
+                                    "undecided_pairs": len(cert.smoothness.undecided),
+                                    "not_walls_by_solver": len(cert.smoothness.not_walls)}})
+    notes = [*cert.notes, *sp.notes, *cert.smoothness.notes]
+    return {"format": FORMAT, "subject": subject, "claims": claims, "notes": notes,
+            "produced_by": {"tool": "splinesym", "version": __version__,
+                            "verdict": cert.verdict()}}
+
+
+def write_certificate(cert_dict: dict, path) -> None:
+    """Write a certificate atomically."""
+    write_atomic(path, json.dumps(cert_dict, indent=1) + "\n")

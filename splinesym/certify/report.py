@@ -1,0 +1,306 @@
+"""Certifying a spline (or the spline a model computes): degree, walls, smoothness, identity.
+
+:func:`certify_spline` and :func:`certify_model` return a :class:`Certification`, which renders as
+text, as the JSON of ``splinesym certify --format json``, and as a ``splinesym.certificate/1``
+object (:meth:`Certification.certificate`) that ``splinesym check`` re-verifies independently.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x"]), ([(0, -1)], ["0"])])
+>>> c = certify_spline(sp)
+>>> d = c.to_dict()
+>>> d["degree"], d["continuity"], d["is_spline"], d["walls"][0]["break"]
+(1, 0, True, 'x')
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..display import format_point
+from ..spline import Spline
+from .degree import DegreeReport, degree_report
+from .smoothness import INF, SmoothnessReport, Wall, format_order, order_json, smoothness_report
+
+__all__ = ["Certification", "certify_spline", "certify_model"]
+
+
+@dataclass
+class Certification:
+    """Everything ``splinesym certify`` establishes about one spline.
+
+    Attributes
+    ----------
+    spline : Spline
+    model : Model or None
+        The model the spline was expanded from (then identity claims are made).
+    source : str
+        Where the subject came from (file name, importer and conversion).
+    degree : DegreeReport
+    smoothness : SmoothnessReport
+    identity_points : list of (piece index, point)
+        Points at which the model's own polynomial was recomputed and matched the piece.
+    notes : list of str
+    seconds : float
+    """
+
+    spline: Spline
+    model: object | None
+    source: str
+    degree: DegreeReport
+    smoothness: SmoothnessReport
+    identity_points: list[tuple[int, tuple[Fraction, ...]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    # -- summary --------------------------------------------------------------------------
+    @property
+    def continuity(self):
+        """Minimum order of continuity over all walls (None: no wall, a single polynomial)."""
+        return self.smoothness.continuity
+
+    @property
+    def is_spline(self) -> bool:
+        return self.smoothness.is_spline
+
+    def verdict(self) -> str:
+        sm = self.smoothness
+        sp = self.spline
+        d = self.degree.maximum
+        if sp.parameters:
+            return (f"piecewise polynomial of degree {d} in {', '.join(sp.variables)} for every "
+                    f"value of the weight symbols {', '.join(sp.parameters)}; smoothness needs "
+                    f"numeric weights")
+        if not sm.is_spline:
+            w = sm.discontinuities()[0]
+            return ("NOT A SPLINE: discontinuous across "
+                    f"g{w.break_index} = {sp.ring.format(sp.breaks[w.break_index])} between cells "
+                    f"{w.pieces[0]} and {w.pieces[1]} at {w.point.describe()}"
+                    + (f" (and {len(sm.discontinuities()) - 1} more wall(s))"
+                       if len(sm.discontinuities()) > 1 else ""))
+        if not sm.walls:
+            return f"a single polynomial of degree {d} (no walls)"
+        r = sm.continuity
+        sharp = (f"C^{format_order(r)} and not C^{int(r) + 1}" if r != INF else
+                 "the same polynomial across every wall (C^inf)")
+        every = "every wall" if sm.complete else "every wall found (the search is incomplete)"
+        return f"a spline of degree {d}, {sharp} (minimum over {every}: {len(sm.walls)} walls)"
+
+    # -- JSON (the certify command's output) ------------------------------------------------
+    def wall_dict(self, w: Wall) -> dict:
+        R = self.spline.ring
+        g = self.spline.breaks[w.break_index]
+        return {
+            "break": R.format(g),
+            "break_index": w.break_index,
+            "pieces": list(w.pieces),
+            "continuity": order_json(w.continuity),
+            "outputs": [{"output": o.output, "continuity": order_json(o.order),
+                         "quotient": None if o.quotient is None else R.format(o.quotient),
+                         "power": None if o.order == INF else int(o.order) + 1}
+                        for o in w.outputs],
+            "witness": {**w.point.to_json(), "approx": [round(v, 12) for v in w.point.approx()],
+                        "found_by": w.point.method},
+        }
+
+    def to_dict(self) -> dict:
+        sm = self.smoothness
+        R = self.spline.ring
+        out = {
+            "subject": self.source,
+            "variables": list(self.spline.variables),
+            "outputs": list(self.spline.outputs),
+            "pieces": len(self.spline.pieces),
+            "breaks": [R.format(b) for b in self.spline.breaks],
+            "degree": self.degree.maximum,
+            "degrees": self.degree.to_dict(),
+            "continuity": (None if sm.continuity is None else order_json(sm.continuity)),
+            "is_spline": sm.is_spline,
+            "verdict": self.verdict(),
+            "walls": [self.wall_dict(w) for w in sm.walls],
+            "discontinuities": [
+                {"break": R.format(self.spline.breaks[w.break_index]),
+                 "pieces": list(w.pieces), "point": w.point.to_json(),
+                 "approx": w.point.approx(),
+                 "outputs": [o.output for o in w.outputs if o.order == -1]}
+                for w in sm.discontinuities()],
+            "undecided_pairs": [{"break": k, "pieces": [a, b]} for k, a, b in sm.undecided],
+            "not_walls": [{"break": k, "pieces": [a, b], "by": "z3 (trusted)"}
+                          for k, a, b in sm.not_walls],
+            "walls_complete": sm.complete,
+            "identity_points": len(self.identity_points),
+            "notes": [*self.notes, *self.spline.notes, *sm.notes],
+            "how": ("degrees: exact total degree of each piece polynomial (python-flint); "
+                    "continuity: exact division of P_a - P_b by powers of the break; wall points: "
+                    "exact rational points or isolated algebraic points with interval bounds"),
+            "seconds": round(self.seconds, 3),
+        }
+        return out
+
+    # -- text -------------------------------------------------------------------------------
+    def text(self) -> str:
+        sp = self.spline
+        R = sp.ring
+        sm = self.smoothness
+        dg = self.degree
+        lines = [f"subject: {self.source}",
+                 f"variables: {', '.join(sp.variables)}; outputs: {', '.join(sp.outputs)}; "
+                 f"{len(sp.pieces)} pieces, {len(sp.breaks)} breaks"
+                 + ("" if sp.complete else " (cell enumeration INCOMPLETE)")]
+        lines.append("")
+        lines.append("degree (exact total degree in the input variables):")
+        lines.append(f"  maximum {dg.maximum}"
+                     + (f", attained on cell {dg.attained_by[0]} by {sp.outputs[dg.attained_by[1]]}"
+                        if dg.attained_by else ""))
+        if dg.structural is not None:
+            s = dg.structural
+            lines.append(f"  structural bound of the model: {s['joint']} jointly"
+                         + (f" ({s['x']} in X, {s['y']} in Y)" if self.model is not None
+                            and getattr(self.model, "decoder", None) else "")
+                         + (" - attained" if dg.attained else " - not attained here"))
+        if dg.by_group:
+            lines.append(f"  degree in X alone {dg.by_group.get('x')}, in Y alone "
+                         f"{dg.by_group.get('y')}")
+        hist: dict[int, int] = {}
+        for row in dg.per_piece:
+            hist[max(row, default=-1)] = hist.get(max(row, default=-1), 0) + 1
+        lines.append("  pieces by degree: " + ", ".join(f"degree {k}: {n}" for k, n in
+                                                      sorted(hist.items())))
+        lines.append("")
+        lines.append(f"walls ({len(sm.walls)}):" if sm.walls else "walls: none")
+        for w in sm.walls:
+            g = R.format(sp.breaks[w.break_index])
+            lines.append(f"  g{w.break_index} = {g}, cells {w.pieces[0]} | {w.pieces[1]}: "
+                         + ("DISCONTINUOUS (C^-1)" if w.discontinuous else
+                            f"C^{format_order(w.continuity)}"))
+            for o in w.outputs:
+                if o.order == INF:
+                    lines.append(f"    {o.output}: same polynomial on both sides")
+                else:
+                    lines.append(f"    {o.output}: C^{int(o.order)}: P_a - P_b = "
+                                 f"({g})^{int(o.order) + 1} * ({R.format(o.quotient)})")
+            lines.append(f"    wall point: {w.point.describe()} [{w.point.method}]")
+        for k, a, b in sm.undecided:
+            lines.append(f"  g{k}, cells {a} | {b}: UNDECIDED (no wall point found)")
+        if sm.not_walls:
+            lines.append(f"  {len(sm.not_walls)} candidate pair(s) do not meet along their "
+                         f"break (z3, trusted)")
+        if self.identity_points:
+            lines.append("")
+            lines.append(f"identity with the model: the model's own polynomial, recomputed at "
+                         f"{len(self.identity_points)} witness points, equals the piece there")
+        notes = [*self.notes, *sp.notes, *sm.notes]
+        if notes:
+            lines.append("")
+            lines.extend(f"note: {n}" for n in notes)
+        lines.append("")
+        lines.append(f"verdict: {self.verdict()}")
+        lines.append(f"({self.seconds:.2f} s)")
+        return "\n".join(lines)
+
+    # -- certificate -----------------------------------------------------------------------
+    def certificate(self) -> dict:
+        """The ``splinesym.certificate/1`` object of this certification."""
+        from .certificate import build_certificate
+
+        return build_certificate(self)
+
+
+def _identity_points(sp: Spline, model) -> tuple[list, list[str]]:
+    """For each piece with a witness, recompute the model's local polynomial there and compare.
+
+    Returns the (piece, point) pairs that matched, and notes on any mismatch or skipped piece.
+    """
+    from .local import ZeroAtPointError, local_polynomials
+
+    out = []
+    notes = []
+    bad = 0
+    for i, p in enumerate(sp.pieces):
+        if p.witness is None:
+            continue
+        pt = tuple(p.witness[: sp.nvars])
+        try:
+            loc = local_polynomials(model, pt)
+        except ZeroAtPointError:
+            pt = _nudge(sp, p, pt)
+            if pt is None:
+                notes.append(f"identity: no usable point in cell {i}")
+                continue
+            loc = local_polynomials(model, pt)
+        if [sp.ring.format(v) for v in p.values] != [loc.ring.format(v) for v in loc.values]:
+            bad += 1
+            notes.append(f"identity FAILED on cell {i}: the model's polynomial at "
+                         f"{format_point(pt)} differs from the piece")
+            continue
+        out.append((i, pt))
+    return out, notes
+
+
+def _nudge(sp: Spline, piece, pt):
+    """A nearby rational point in the piece where no ReLU argument of the model vanishes."""
+    import random
+
+    from ..cells.decision import check_witness
+
+    rnd = random.Random(1)
+    conds = sp.conditions(piece.region)
+    for k in range(2, 40):
+        cand = tuple(Fraction(v) + Fraction(rnd.randint(-8, 8), 2**k) for v in pt)
+        if check_witness(conds, cand):
+            return cand
+    return None
+
+
+def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness: bool = True,
+                   time_limit: float | None = None, wall_time: float = 10.0,
+                   z3_timeout: float = 2.0, notes=()) -> Certification:
+    """Degree and smoothness of ``sp`` (and identity with ``model`` when given).
+
+    Parameters
+    ----------
+    sp : Spline
+    model : Model, optional
+        The model ``sp`` was expanded from: adds the structural degree bound and identity
+        evidence (the model's own local polynomial at each witness equals the piece).
+    source : str
+        Description of the subject, for the report.
+    smoothness : bool
+        Find every wall and its order of continuity.
+    time_limit, wall_time, z3_timeout : float
+        Budgets of the wall search (see :func:`~.smoothness.smoothness_report`).
+    """
+    t0 = time.monotonic()
+    deg = degree_report(sp, model)
+    if smoothness:
+        sm = smoothness_report(sp, time_limit=time_limit, wall_time=wall_time,
+                               z3_timeout=z3_timeout)
+    else:
+        sm = SmoothnessReport([], [], [], ["smoothness not requested"], 0.0, False)
+    ident: list = []
+    extra = list(notes)
+    if model is not None and not sp.parameters:
+        ident, n2 = _identity_points(sp, model)
+        extra.extend(n2)
+    return Certification(sp, model, source, deg, sm, ident, extra, time.monotonic() - t0)
+
+
+def certify_model(model, *, source: str = "model", time_limit: float | None = None,
+                  max_cells: int | None = None, solver_timeout: float = 10.0,
+                  wall_time: float = 10.0, z3_timeout: float = 2.0,
+                  smoothness: bool = True) -> Certification:
+    """Expand a ReLU model exactly, then certify the spline it computes."""
+    from ..nn.expand import expand_model
+
+    t0 = time.monotonic()
+    sp = expand_model(model, time_limit=time_limit, max_cells=max_cells,
+                      solver_timeout=solver_timeout)
+    left = None if time_limit is None else max(1.0, time_limit - (time.monotonic() - t0))
+    c = certify_spline(sp, model=model, source=source, smoothness=smoothness, time_limit=left,
+                       wall_time=wall_time, z3_timeout=z3_timeout,
+                       notes=[f"expanded exactly in {time.monotonic() - t0:.2f} s"])
+    c.seconds = time.monotonic() - t0
+    return c
