@@ -125,7 +125,7 @@ def pmul(p: dict, q: dict) -> dict:
     out: dict = {}
     for e1, c1 in p.items():
         for e2, c2 in q.items():
-            e = tuple(a + b for a, b in zip(e1, e2))
+            e = tuple(a + b for a, b in zip(e1, e2, strict=False))
             v = out.get(e, 0) + c1 * c2
             if v:
                 out[e] = v
@@ -159,7 +159,7 @@ def peval(p: dict, point) -> Fraction:
     total = Fraction(0)
     for e, c in p.items():
         term = c
-        for x, k in zip(point, e):
+        for x, k in zip(point, e, strict=False):
             if k:
                 term *= x**k
         total += term
@@ -201,11 +201,11 @@ def pdivides_remainder(q: dict, g: dict) -> dict:
             raise ClaimFailed("polynomial division too long for the checker")
         e = max(p)
         c = p[e]
-        if all(a >= b for a, b in zip(e, lt)):
-            shift = tuple(a - b for a, b in zip(e, lt))
+        if all(a >= b for a, b in zip(e, lt, strict=False)):
+            shift = tuple(a - b for a, b in zip(e, lt, strict=False))
             f = c / lc
             for ge, gc in g.items():
-                ne = tuple(a + b for a, b in zip(ge, shift))
+                ne = tuple(a + b for a, b in zip(ge, shift, strict=False))
                 v = p.get(ne, 0) - f * gc
                 if v:
                     p[ne] = v
@@ -613,9 +613,9 @@ def _check_cell(S: Subject, c, claims, results):
         rec = ev.get("break_values")
         if rec is not None:
             _expect(isinstance(rec, list) and len(rec) == len(vals)
-                    and all(_num(a, "break_values") == b for a, b in zip(rec, vals)),
+                    and all(_num(a, "break_values") == b for a, b in zip(rec, vals, strict=False)),
                     "recorded break values differ from the exact values at the witness")
-        for (k, s), v in zip(sorted(region.items()), vals):
+        for (k, s), v in zip(sorted(region.items()), vals, strict=False):
             _expect(s * v > 0, f"witness violates g{k} {'>' if s > 0 else '<'} 0 "
                     f"(value {v})")
         return CHECKED, f"nonempty: witness satisfies all {len(conds)} strict conditions"
@@ -628,7 +628,7 @@ def _check_cell(S: Subject, c, claims, results):
         _expect(len(lam) == len(conds), "one multiplier per condition expected")
         _expect(all(v >= 0 for v in lam) and any(lam), "multipliers must be >= 0, not all 0")
         comb: dict = {}
-        for (g, s), v in zip(conds, lam):
+        for (g, s), v in zip(conds, lam, strict=False):
             comb = padd(comb, pscale(g, v * s))
         _expect(all(not any(e) for e in comb), "the combination is not constant")
         const = comb.get((0,) * S.nvars, Fraction(0))
@@ -685,7 +685,7 @@ def structural_bound(model: dict) -> dict:
         return tuple(q[i] + 2 * kv[i] for i in range(3))
 
     def mx(a, b):
-        return tuple(max(x, y) for x, y in zip(a, b))
+        return tuple(max(x, y) for x, y in zip(a, b, strict=False))
 
     def res(block, key):
         r = block.get("residual", True)
@@ -838,7 +838,7 @@ def _check_wall_point(S: Subject, g, conds, wp, quotients) -> list[bool]:
             raise CertificateFormatError("wall_point.t must be [lo, hi]")
         lo, hi = _num(t[0], "t"), _num(t[1], "t")
         _expect(lo < hi, "empty parameter interval")
-        d = [b - a for a, b in zip(p0, p1)]
+        d = [b - a for a, b in zip(p0, p1, strict=False)]
         h = ucompose_affine(g, p0, d)
         _expect(ueval(h, lo) * ueval(h, hi) < 0, "the break does not change sign on the segment")
         dlo, dhi = ubounds(uderiv(h), lo, hi)
@@ -870,7 +870,7 @@ def _check_identity(S: Subject, c, claims, results):
             lhs, rhs = [lhs], [rhs]
         if not isinstance(lhs, list) or not isinstance(rhs, list) or len(lhs) != len(rhs):
             raise CertificateFormatError("identity needs lhs and rhs (strings or equal lists)")
-        for i, (a, b) in enumerate(zip(lhs, rhs)):
+        for i, (a, b) in enumerate(zip(lhs, rhs, strict=False)):
             _expect(psub(parse_poly(a, names), parse_poly(b, names)) == {},
                     f"entry {i}: lhs - rhs does not expand to zero")
         return CHECKED, f"{len(lhs)} polynomial identit{'y' if len(lhs) == 1 else 'ies'} " \
@@ -902,7 +902,7 @@ def _check_identity(S: Subject, c, claims, results):
                 ops = _PolyOps(nx, pt)
                 got = model_forward(S.model, [pvar(i, nx) for i in range(nx)], None, ops)
                 _expect(len(got) == len(vals) and all(psub(a, b) == {} for a, b in
-                                                      zip(got, vals)),
+                                                      zip(got, vals, strict=False)),
                         f"the model's polynomial at {e.get('point')} differs from piece "
                         f"{e.get('piece')}")
         if method == "model-points":
@@ -996,11 +996,12 @@ def _mm(ops, A, B):
 
 
 def _addm(ops, A, B):
-    return [[ops.add(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
+    return [[ops.add(a, b) for a, b in zip(ra, rb, strict=False)]
+            for ra, rb in zip(A, B, strict=False)]
 
 
 def _addb(ops, A, b):
-    return [[ops.add(a, x) for a, x in zip(r, b)] for r in A]
+    return [[ops.add(a, x) for a, x in zip(r, b, strict=False)] for r in A]
 
 
 def _attention(ops, att, Zq, Zkv):
@@ -1025,7 +1026,7 @@ def _attention(ops, att, Zq, Zkv):
                     row.append(ops.zero())
                     continue
                 s = ops.zero()
-                for a, b in zip(q, k):
+                for a, b in zip(q, k, strict=False):
                     s = ops.add(s, ops.mul(a, b))
                 row.append(ops.relu(ops.mul(s, scale)))
             A.append(row)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from ..poly import Poly
 from ..spline import Spline
@@ -190,7 +189,7 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
     for k, a, b, conds in cands:
         g = sp.breaks[k]
         outs = []
-        for name, Pa, Pb in zip(sp.outputs, sp.pieces[a].values, sp.pieces[b].values):
+        for name, Pa, Pb in zip(sp.outputs, sp.pieces[a].values, sp.pieces[b].values, strict=False):
             r, Q = order_across(Pa, Pb, g)
             outs.append(OutputOrder(name, r, Q))
         left = None if time_limit is None else time_limit - (time.monotonic() - t0)
@@ -235,7 +234,3 @@ def format_order(r) -> str:
 
 def order_json(r):
     return "inf" if r == INF else int(r)
-
-
-def _frac(v) -> Fraction:
-    return Fraction(v)

@@ -76,7 +76,7 @@ class WallPoint:
         if self.kind == "rational":
             return [float(v) for v in self.point]
         tm = (self.t[0] + self.t[1]) / 2
-        return [float(a + tm * (b - a)) for a, b in zip(self.p0, self.p1)]
+        return [float(a + tm * (b - a)) for a, b in zip(self.p0, self.p1, strict=False)]
 
     def to_json(self) -> dict:
         from ..io.jsonio import number_to_json
@@ -123,7 +123,7 @@ def line_poly(p: Poly, p0: Sequence[Fraction], p1: Sequence[Fraction]) -> flint.
     """``t -> p(p0 + t (p1 - p0))`` as a univariate ``fmpq_poly``."""
     t = _T.gens()[0]
     args = [_T.constant(to_fmpq(a)) + t * to_fmpq(Fraction(b) - Fraction(a))
-            for a, b in zip(p0, p1)]
+            for a, b in zip(p0, p1, strict=False)]
     u = p.compose(*args, ctx=_T) if args else _T.constant(p.coeffs()[0] if not p.is_zero() else 0)
     d = u.to_dict()
     deg = max((e[0] for e in d), default=0)
@@ -228,7 +228,7 @@ class _Search:
                 t = to_fraction(-co[0] / co[1])
                 if 0 < t < 1:
                     pt = tuple(Fraction(a) + t * (Fraction(b) - Fraction(a))
-                               for a, b in zip(p0, p1))
+                               for a, b in zip(p0, p1, strict=False))
                     if _exact_ok(self.g, self.conds, pt, self.n):
                         out.append(WallPoint("rational", pt, method=f"{method}, rational root"))
                 continue
@@ -294,7 +294,8 @@ class _Search:
             mid = (lo + hi) / 2
             hm = h(to_fmpq(mid))
             if hm == 0:
-                pt = tuple(Fraction(x) + mid * (Fraction(y) - Fraction(x)) for x, y in zip(p0, p1))
+                pt = tuple(Fraction(x) + mid * (Fraction(y) - Fraction(x))
+                           for x, y in zip(p0, p1, strict=False))
                 if _exact_ok(self.g, self.conds, pt, self.n):
                     return WallPoint("rational", pt, method=f"{method}, bisection hit a root")
                 return None
@@ -324,8 +325,8 @@ class _Search:
             c = [_round(float(t), bits) for t in x]
             for k in (6, 10, 16, 24):
                 step = [_round(float(t), bits + k) / (1 << k) for t in v]
-                p0 = tuple(ci - si for ci, si in zip(c, step))
-                p1 = tuple(ci + si for ci, si in zip(c, step))
+                p0 = tuple(ci - si for ci, si in zip(c, step, strict=False))
+                p1 = tuple(ci + si for ci, si in zip(c, step, strict=False))
                 h = line_poly(self.g, p0, p1)
                 if h(0) * h(1) < 0:
                     wp = self.on_segment(p0, p1, method)
