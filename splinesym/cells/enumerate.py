@@ -237,7 +237,8 @@ def _affine_arrangement(decider: Decider, breaks: list[int], res: Enumeration) -
         pts = [rng.standard_normal((4000, n)) * s * scale for s in (0.05, 0.3, 1, 3, 30, 1000)]
         P = np.vstack(pts)
         S, cd = codes(P)
-        margin = np.abs(S / np.linalg.norm(A, axis=1)).min(axis=1)
+        margin = (np.abs(S / np.linalg.norm(A, axis=1)).min(axis=1)
+                  / (1.0 + np.linalg.norm(P, axis=1)))   # prefer small, central points
         order = np.lexsort((-margin, cd))
         cd_sorted = cd[order]
         first = order[np.r_[True, cd_sorted[1:] != cd_sorted[:-1]]]
