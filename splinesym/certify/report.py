@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..display import format_point
+from ..io.jsonio import number_to_json
 from ..spline import Spline
 from .degree import DegreeReport, degree_report
 from .smoothness import INF, SmoothnessReport, Wall, format_order, order_json, smoothness_report
@@ -79,6 +80,7 @@ class Certification:
             return ("NOT A SPLINE: discontinuous across "
                     f"g{w.break_index} = {sp.ring.format(sp.breaks[w.break_index])} between cells "
                     f"{w.pieces[0]} and {w.pieces[1]} at {w.point.describe()}"
+                    + self._jump_text(w)
                     + (f" (and {len(sm.discontinuities()) - 1} more wall(s))"
                        if len(sm.discontinuities()) > 1 else ""))
         if not sm.walls:
@@ -88,6 +90,20 @@ class Certification:
                  "the same polynomial across every wall (C^inf)")
         every = "every wall" if sm.complete else "every wall found (the search is incomplete)"
         return f"a spline of degree {d}, {sharp} (minimum over {every}: {len(sm.walls)} walls)"
+
+    def jumps(self, w: Wall) -> dict:
+        """Exact jumps ``P_a - P_b`` of the discontinuous outputs at a rational wall point."""
+        if w.point.kind != "rational":
+            return {}
+        R = self.spline.ring
+        return {o.output: R.evaluate(o.quotient, w.point.point) for o in w.outputs
+                if o.order == -1}
+
+    def _jump_text(self, w: Wall) -> str:
+        j = self.jumps(w)
+        if not j:
+            return ""
+        return " (jump P_a - P_b: " + ", ".join(f"{k} {v}" for k, v in j.items()) + ")"
 
     # -- JSON (the certify command's output) ------------------------------------------------
     def wall_dict(self, w: Wall) -> dict:
@@ -124,6 +140,7 @@ class Certification:
             "discontinuities": [
                 {"break": R.format(self.spline.breaks[w.break_index]),
                  "pieces": list(w.pieces), "point": w.point.to_json(),
+                 "jumps": {k: number_to_json(v) for k, v in self.jumps(w).items()},
                  "approx": w.point.approx(),
                  "outputs": [o.output for o in w.outputs if o.order == -1]}
                 for w in sm.discontinuities()],
@@ -173,12 +190,17 @@ class Certification:
         lines.append(f"walls ({len(sm.walls)}):" if sm.walls else "walls: none")
         for w in sm.walls:
             g = R.format(sp.breaks[w.break_index])
-            lines.append(f"  g{w.break_index} = {g}, cells {w.pieces[0]} | {w.pieces[1]}: "
+            lines.append(f"  g{w.break_index} = {g}, cells {w.pieces[0]} (g > 0) | "
+                         f"{w.pieces[1]} (g < 0): "
                          + ("DISCONTINUOUS (C^-1)" if w.discontinuous else
                             f"C^{format_order(w.continuity)}"))
             for o in w.outputs:
                 if o.order == INF:
                     lines.append(f"    {o.output}: same polynomial on both sides")
+                elif o.order == -1:
+                    lines.append(f"    {o.output}: DISCONTINUOUS: P_a - P_b = "
+                                 f"{R.format(o.quotient)}, not divisible by g (nonzero on the "
+                                 f"wall)")
                 else:
                     lines.append(f"    {o.output}: C^{int(o.order)}: P_a - P_b = "
                                  f"({g})^{int(o.order) + 1} * ({R.format(o.quotient)})")

@@ -21,7 +21,8 @@ HELP = ("certify the degree of every piece and the exact order of continuity acr
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", nargs="?", metavar="INPUT",
                    help="a splinesym.model/1 or splinesym.spline/1 JSON file, or a .npz file "
-                        "(x,c: PPoly; t,c,k: BSpline; x,y[,dydx]: exact cubic interpolant)")
+                        "(x,c: PPoly; t,c,k: BSpline; x,y[,dydx]: exact cubic interpolant); "
+                        "default: the built-in example model")
     p.add_argument("--sympy", metavar="EXPR",
                    help="certify a sympy expression instead (Piecewise with polynomial "
                         "conditions, Max/Min/Abs allowed), e.g. \"Piecewise((x**2, x < 0), "
@@ -73,8 +74,10 @@ def load_subject(args):
         names = [v.strip() for v in args.variables.split(",")] if args.variables else None
         return importers.from_sympy(expr, names), None, f"sympy expression {args.sympy}"
     if not args.input:
-        raise InvalidInputError("no INPUT given (a model, spline or .npz file, or --sympy)",
-                                "input")
+        from ..io.model_io import default_model
+
+        return None, default_model(), ("model: built-in default (ReLU attention, 2 tokens x 2 "
+                                       "features)")
     path = args.input
     if Path(path).suffix.lower() == ".npz":
         sp = importers.read_npz(path, rationalize=args.rationalize, bc_type=args.bc_type)
