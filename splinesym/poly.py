@@ -237,7 +237,7 @@ def poly_degree_in(p: Poly, indices: Sequence[int]) -> int:
     """Total degree of ``p`` counting only the variables at ``indices`` (−1 for zero)."""
     if p.is_zero():
         return -1
-    return max(sum(e[i] for i in indices) for e in p.monoms())
+    return int(max(sum(int(e[i]) for i in indices) for e in p.monoms()))
 
 
 def is_affine(p: Poly) -> bool:

@@ -182,7 +182,7 @@ class Spline:
 
     def max_degree(self) -> int:
         """Largest total degree (in the variables) of any output polynomial of any piece."""
-        return max((self.piece_degree(p) for p in self.pieces), default=-1)
+        return int(max((self.piece_degree(p) for p in self.pieces), default=-1))
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..display import spline_latex, spline_text
+from ..errors import InvalidInputError
 from ..io.jsonio import write_atomic
 from ..io.model_io import default_model, read_model
 from ..io.spline_io import spline_to_dict
@@ -40,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = default_model()
         title = "model: built-in default (ReLU attention, 2 tokens x 2 features)"
-    sp = expand_model(model, time_limit=args.time_limit, max_cells=args.max_cells,
-                      solver_timeout=args.solver_timeout, merge=not args.no_merge)
+    try:
+        sp = expand_model(model, time_limit=args.time_limit, max_cells=args.max_cells,
+                          solver_timeout=args.solver_timeout, merge=not args.no_merge)
+    except InvalidInputError as exc:
+        raise exc.located(source=args.model) from None
     if args.format == "json":
         d = spline_to_dict(sp)
         d["stats"] = sp.stats

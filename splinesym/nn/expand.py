@@ -94,6 +94,7 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         Merge neighbouring pieces with equal values.
     """
     t0 = time.monotonic()
+    check_expandable(model)
     symbols = model.symbols()
     variables = model.variables()
     ring = PolyRing([*variables, *symbols])
@@ -134,6 +135,19 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     if eng.arrangements:
         sp.stats["arrangements"] = eng.arrangements
     return sp
+
+
+def check_expandable(model: Model) -> None:
+    """Refuse, naming the field, anything that is not piecewise polynomial."""
+    for key, blocks in (("encoder", model.encoder), ("decoder", model.decoder)):
+        for i, b in enumerate(blocks):
+            for name in ("self_attention", "cross_attention"):
+                att = getattr(b, name)
+                if att is not None and att.activation != "relu":
+                    raise UnsupportedModelError(
+                        f"{att.activation} is not piecewise polynomial: only ReLU attention "
+                        f"expands to a spline ({att.activation} is supported for numeric "
+                        "evaluation only)", f"{key}[{i}].{name}.activation")
 
 
 def _attention_degree(d_q: int, d_kv: int) -> int:
