@@ -1,7 +1,7 @@
 """Exact multivariate polynomials over Q on python-flint, with the bridges users see.
 
-A :class:`PolyRing` owns an ordered tuple of variable names (like python-flint's contexts) and makes,
-parses, prints and evaluates polynomials in them. Polynomials themselves are plain
+A :class:`PolyRing` owns an ordered tuple of variable names (like python-flint's contexts) and
+makes, parses, prints and evaluates polynomials in them. Polynomials themselves are plain
 ``flint.fmpq_mpoly`` objects; the free functions here are the raw kernels that act on them.
 
 Examples
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import flint
 import numpy as np
@@ -70,7 +70,7 @@ def to_fraction(value) -> Fraction:
     raise TypeError(f"not an exact rational: {value!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _context(names: tuple[str, ...]) -> flint.fmpq_mpoly_ctx:
     return flint.fmpq_mpoly_ctx.get(names, "deglex")
 
@@ -320,7 +320,8 @@ def _format(p: Poly, names: Sequence[str], style: str) -> str:
 
 # ----------------------------------------------------------------------------------------------
 # parsing
-_TOKEN = re.compile(r"\s*(?:(\d+\.\d*(?:[eE][-+]?\d+)?|\d*\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)"
+_TOKEN = re.compile(r"\s*(?:(\d+\.\d*(?:[eE][-+]?\d+)?|\d*\.\d+(?:[eE][-+]?\d+)?"
+                    r"|\d+(?:[eE][-+]?\d+)?)"
                     r"|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|\^|[-+*/()]))")
 
 
@@ -423,8 +424,9 @@ class _Parser:
             return self.ring.const(Fraction(val))
         if kind == "name":
             if val not in self.ring._index:
+                known = ", ".join(self.ring.names)
                 raise PolynomialSyntaxError(
-                    f"unknown variable {val!r} in {self.text!r} (known: {', '.join(self.ring.names)})")
+                    f"unknown variable {val!r} in {self.text!r} (known: {known})")
             return self.ring.gen(val)
         if val == "(":
             p = self.expr()

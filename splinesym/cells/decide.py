@@ -152,7 +152,7 @@ class Decider:
             return Decision(WITNESS, pt, method="z3")
         if ans == "unsat":
             return Decision(EMPTY_SOLVER, method="z3",
-                            note="z3 nonlinear real arithmetic said unsat (trusted, not re-checked)")
+                            note="z3 real arithmetic said unsat (trusted, not re-checked)")
         why = "time budget used up" if secs <= 0 else f"z3 gave no answer in {secs:.3g} s"
         return Decision(UNDECIDED, method="z3", margin=margin, note=why)
 

@@ -148,7 +148,7 @@ def farkas_multipliers(conditions: Sequence[tuple[Poly, int]]) -> tuple[Fraction
     monos, entries, consts = _monomial_system(conditions)
     nm = len(monos)
     norms = np.zeros(m)
-    for j, k, v in entries:
+    for _j, k, v in entries:
         norms[k] += float(v) ** 2
     norms = np.sqrt(norms)
     for k in range(m):
