@@ -40,6 +40,11 @@ What each claim kind means and how it is re-verified:
 ``measurement``
     Floating-point measurements (a SoftPlus gap, for instance): recorded, *not* checked.
 
+Evidence may also record exact values derived from a point (the break values at a cell
+witness, the condition and quotient values at a wall point, the piece values at an identity
+point): the checker recomputes them and requires equality, so that changing any coordinate of a
+certificate is detected even where the changed claim would happen to hold as well.
+
 Exit status of the command line: 0 when no claim fails, 1 when any claim fails, 2 when the
 certificate cannot be read (one line on stderr).
 
@@ -817,6 +822,16 @@ def _fmt_order(v) -> str:
     return "inf" if v == float("inf") else str(v)
 
 
+def _same(recorded, exact, what: str) -> None:
+    """Recorded values (when given) must be exactly the recomputed ones."""
+    if recorded is None:
+        return
+    ok = isinstance(recorded, list) and len(recorded) == len(exact) and all(
+        (r is None and e is None) or (r is not None and e is not None and _num(r, what) == e)
+        for r, e in zip(recorded, exact, strict=False))
+    _expect(ok, f"recorded {what} differ from the exact ones")
+
+
 def _check_wall_point(S: Subject, g, conds, wp, quotients) -> list[bool]:
     """Verify the wall point; return, per quotient, whether it was shown nonzero there."""
     n = S.nvars
@@ -826,10 +841,15 @@ def _check_wall_point(S: Subject, g, conds, wp, quotients) -> list[bool]:
         _expect(peval(g, w) == 0, "the wall point is not on the break")
         grad = [peval(pderiv(g, i), w) for i in range(n)]
         _expect(any(grad), "the break is singular at the wall point (zero gradient)")
-        for j, s in conds:
-            v = peval(j, w)
+        cv = [peval(j, w) for j, _ in conds]
+        for (_, s), v in zip(conds, cv, strict=True):
             _expect(s * v > 0, "a condition of the neighbouring pieces fails at the wall point")
-        return [Q is not None and peval(Q, w) != 0 for Q in quotients]
+        qv = [None if Q is None else peval(Q, w) for Q in quotients]
+        rec = wp.get("values")
+        if rec is not None:
+            _same(rec.get("conditions"), cv, "condition values at the wall point")
+            _same(rec.get("quotients"), qv, "quotient values at the wall point")
+        return [v is not None and v != 0 for v in qv]
     if kind == "segment":
         p0 = _point(wp.get("p0"), n, "wall_point.p0")
         p1 = _point(wp.get("p1"), n, "wall_point.p1")
@@ -841,6 +861,13 @@ def _check_wall_point(S: Subject, g, conds, wp, quotients) -> list[bool]:
         d = [b - a for a, b in zip(p0, p1, strict=False)]
         h = ucompose_affine(g, p0, d)
         _expect(ueval(h, lo) * ueval(h, hi) < 0, "the break does not change sign on the segment")
+        rec = wp.get("values")
+        if rec is not None:
+            plo = [a + lo * b for a, b in zip(p0, d, strict=True)]
+            _same(rec.get("g_at_ends"), [ueval(h, lo), ueval(h, hi)],
+                  "values of the break at the interval ends")
+            _same(rec.get("conditions_at_lo"), [peval(j, plo) for j, _ in conds],
+                  "condition values at the start of the interval")
         dlo, dhi = ubounds(uderiv(h), lo, hi)
         _expect(dlo > 0 or dhi < 0,
                 "cannot show a simple root: the derivative may vanish on the interval")
@@ -893,6 +920,7 @@ def _check_identity(S: Subject, c, claims, results):
             for k, s in region.items():
                 _expect(s * peval(S.breaks[k], pt) > 0,
                         f"point {e.get('point')} is not inside piece {e.get('piece')}")
+            _same(e.get("values"), [peval(v, pt) for v in vals], "piece values at the point")
             if method == "model-points":
                 got = model_forward(S.model, pt, Fraction(1), _NumOps())
                 want = [peval(v, pt) for v in vals]

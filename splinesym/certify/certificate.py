@@ -80,12 +80,39 @@ def _wall_claim(cert, w) -> dict:
         else:
             outs.append({"output": o.output, "order": int(o.order),
                          "quotient": R.format(o.quotient)})
+    wp = w.point.to_json()
+    wp["values"] = _wall_point_values(R, cert.spline.breaks[w.break_index], w)
     return {"kind": "continuity", "value": order_json(w.continuity),
             "evidence": {"scope": "wall", "break": w.break_index, "pieces": list(w.pieces),
                          "break_polynomial": R.format(cert.spline.breaks[w.break_index]),
-                         "outputs": outs, "wall_point": w.point.to_json(),
+                         "outputs": outs, "wall_point": wp,
                          "method": "P_a - P_b = g^(r+1) * Q exactly, g does not divide Q; "
                                    + w.point.method}}
+
+
+def _wall_point_values(R, g, w) -> dict:
+    """Exact values the checker recomputes at the wall point (so that any change of a
+    coordinate is detected even where it would leave the claim true)."""
+    conds = w.conditions
+    if w.point.kind == "rational":
+        pt = list(w.point.point)
+        return {"conditions": [number_to_json(R.evaluate(c, pt)) for c, _ in conds],
+                "quotients": [None if o.quotient is None else
+                              number_to_json(R.evaluate(o.quotient, pt)) for o in w.outputs]}
+    p0, p1, (lo, hi) = w.point.p0, w.point.p1, w.point.t
+
+    def at(t):
+        return [a + t * (b - a) for a, b in zip(p0, p1, strict=True)]
+
+    return {"g_at_ends": [number_to_json(R.evaluate(g, at(lo))),
+                          number_to_json(R.evaluate(g, at(hi)))],
+            "conditions_at_lo": [number_to_json(R.evaluate(c, at(lo))) for c, _ in conds]}
+
+
+def _identity_point(sp, i: int, pt) -> dict:
+    return {"piece": i, "point": [number_to_json(v) for v in pt],
+            "values": [number_to_json(sp.ring.evaluate(v, list(pt)))
+                       for v in sp.pieces[i].values]}
 
 
 def build_certificate(cert) -> dict:
@@ -103,8 +130,7 @@ def build_certificate(cert) -> dict:
     if cert.identity_points:
         claims.append({"kind": "identity", "value": "the model equals each piece near its witness",
                        "evidence": {"method": "model-local",
-                                    "points": [{"piece": i, "point": [number_to_json(v)
-                                                                      for v in pt]}
+                                    "points": [_identity_point(sp, i, pt)
                                                for i, pt in cert.identity_points]}})
     first_wall = len(claims)
     for w in cert.smoothness.walls:
