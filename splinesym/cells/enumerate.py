@@ -298,8 +298,8 @@ def _vertex_neighbourhoods(A: np.ndarray, b: np.ndarray, rng, max_points: int = 
 
     At a vertex ``v`` where the hyperplanes ``S`` (n of them, independent) meet, the points
     ``v + delta * inv(A_S) s`` for ``s`` in ``{-1, 1}^n`` realise all sign patterns of ``S``;
-    ``delta`` keeps the other hyperplanes' signs. Vertices where more than n hyperplanes meet get a small
-    random cloud instead. Yields batches of points.
+    ``delta`` keeps the other hyperplanes' signs. Vertices where more than n hyperplanes meet
+    get a float-LP search of their local central arrangement instead. Yields batches of points.
     """
     from itertools import combinations, product
 
