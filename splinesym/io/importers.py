@@ -493,7 +493,12 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
     single = not isinstance(exprs, (list, tuple))
     exprs = [exprs] if single else list(exprs)
     try:
-        exprs = [sympy.piecewise_fold(sympy.sympify(e).rewrite(sympy.Piecewise)) for e in exprs]
+        exprs = [sympy.sympify(e) for e in exprs]
+        # variables are real: Abs, Max, ... rewrite as Piecewise only for real symbols
+        real = {s: sympy.Symbol(s.name, real=True) for e in exprs for s in e.free_symbols}
+        back = {v: k for k, v in real.items()}
+        exprs = [sympy.piecewise_fold(e.subs(real).rewrite(sympy.Piecewise)).subs(back)
+                 for e in exprs]
     except (sympy.SympifyError, TypeError) as exc:
         raise InvalidInputError(f"not a sympy expression: {exc}", "expression") from None
     syms = set().union(*(e.free_symbols for e in exprs))
