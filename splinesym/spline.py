@@ -82,6 +82,20 @@ class Spline:
     notes: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else "INCOMPLETE"
+        return (f"Spline({len(self.variables)} variables -> {len(self.outputs)} outputs, "
+                f"{len(self.pieces)} pieces, {len(self.breaks)} breaks, "
+                f"max degree {self.max_degree()}, {state})")
+
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the pieces as ``cases`` (small splines only; large ones show the repr)."""
+        if len(self.pieces) * len(self.outputs) > 60:
+            return None
+        from .display import spline_latex
+
+        return "$$" + spline_latex(self).replace("\n\n", "\\\\[1em]") + "$$"
+
     # -- construction -----------------------------------------------------------------------
     @classmethod
     def from_pieces(cls, variables: Sequence[str], outputs: Sequence[str],
