@@ -2,7 +2,7 @@
 
 Tiers, cheapest first (DESIGN.md §4): exact check of known points, vectorised sampling, exact LP for
 affine conditions (witness or Farkas certificate), the Veronese lift as an exact emptiness filter,
-margin optimisation, z3's nonlinear real arithmetic, and finally ``undecided``. Every
+margin optimisation, exact sums of squares for quadratics, z3's nonlinear real arithmetic, and finally ``undecided``. Every
 :class:`Decision` says which tier decided it and carries its evidence.
 """
 
@@ -11,6 +11,7 @@ from .decide import Decider
 from .decision import (
     EMPTY_FARKAS,
     EMPTY_SOLVER,
+    EMPTY_SOS,
     UNDECIDED,
     WITNESS,
     Decision,
@@ -27,6 +28,7 @@ __all__ = [
     "WITNESS",
     "EMPTY_FARKAS",
     "EMPTY_SOLVER",
+    "EMPTY_SOS",
     "UNDECIDED",
     "check_farkas",
     "check_witness",

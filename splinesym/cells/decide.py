@@ -11,9 +11,18 @@ import numpy as np
 from ..poly import Poly, is_affine
 from ..region import BreakTable, Region
 from .budget import Budget
-from .decision import EMPTY_FARKAS, EMPTY_SOLVER, UNDECIDED, WITNESS, Decision, check_witness
+from .decision import (
+    EMPTY_FARKAS,
+    EMPTY_SOLVER,
+    EMPTY_SOS,
+    UNDECIDED,
+    WITNESS,
+    Decision,
+    check_witness,
+)
 from .linear import affine_witness, farkas_multipliers
 from .sample import SampleCloud, local_points, maximize_margin
+from .sos import quadratic_sos
 from .solver import z3_decide
 
 __all__ = ["Decider"]
@@ -166,6 +175,14 @@ class Decider:
         """
         if is_affine(f) or self.symbolic:
             return True, 0, None
+        ring = self.table.ring
+        for sign in (1, -1):   # exact sums of squares for semidefinite quadratics
+            cert = quadratic_sos(f * sign, ring)
+            if cert is not None:
+                self.counts["empty-sos:sos"] += 1
+                return False, sign, Decision(EMPTY_SOS, sos=tuple(cert), method="sos",
+                                             note=f"{'' if sign > 0 else '-'}f is a sum of "
+                                                  "squares")
         T = BreakTable(self.table.ring)
         k = T.add(f)
         sub = Decider.__new__(Decider)

@@ -11,10 +11,11 @@ from ..poly import Poly, to_fmpq, to_fraction
 WITNESS = "witness"
 EMPTY_FARKAS = "empty-farkas"
 EMPTY_SOLVER = "empty-solver"
+EMPTY_SOS = "empty-sos"
 UNDECIDED = "undecided"
 
 #: every label a cell may carry
-LABELS = (WITNESS, EMPTY_FARKAS, EMPTY_SOLVER, UNDECIDED)
+LABELS = (WITNESS, EMPTY_FARKAS, EMPTY_SOS, EMPTY_SOLVER, UNDECIDED)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Decision:
         A rational point satisfying every condition (status ``witness``).
     multipliers : tuple of Fraction or None
         Farkas multipliers, one per condition (status ``empty-farkas``).
+    sos : list or None
+        For ``empty-sos`` (the region is ``{q < 0}`` or ``{q > 0}`` for a semidefinite quadratic
+        ``q``): ``[(d_i, l_i)]`` with ``s * q = sum d_i (l_i . (x, 1))^2``, ``d_i >= 0``.
     method : str
         The tier that decided: ``hint``, ``sample``, ``lp``, ``lift``, ``margin``, ``z3``, ...
     margin : float or None
@@ -40,6 +44,7 @@ class Decision:
     status: str
     witness: tuple[Fraction, ...] | None = None
     multipliers: tuple[Fraction, ...] | None = None
+    sos: tuple | None = None
     method: str = ""
     margin: float | None = None
     note: str = field(default="", compare=False)
@@ -50,7 +55,7 @@ class Decision:
 
     @property
     def empty(self) -> bool:
-        return self.status in (EMPTY_FARKAS, EMPTY_SOLVER)
+        return self.status in (EMPTY_FARKAS, EMPTY_SOS, EMPTY_SOLVER)
 
 
 def check_witness(conditions: Sequence[tuple[Poly, int]], point: Sequence) -> bool:

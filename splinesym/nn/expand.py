@@ -130,11 +130,27 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         "structural_degree": structural_degree(model),
         "attained_degree": attained_degree(sp, model),
         "sign_definite_factors": [ring.format(f) for f, _, _ in eng.definite_evidence],
+        "sign_definite_evidence": [_definite_record(ring, f, s, d)
+                                   for f, s, d in eng.definite_evidence],
         "cells_before_merge": len(pieces),
     }
     if eng.arrangements:
         sp.stats["arrangements"] = eng.arrangements
     return sp
+
+
+def _definite_record(ring: PolyRing, f, sign: int, d) -> dict:
+    """How a factor was shown never to change sign (its other side is empty)."""
+    from ..io.jsonio import number_to_json
+
+    rec = {"factor": ring.format(f), "sign": sign, "status": d.status, "method": d.method}
+    if d.sos is not None:
+        rec["sos"] = [[number_to_json(c), [number_to_json(v) for v in row]] for c, row in d.sos]
+    if d.multipliers is not None:
+        rec["multipliers"] = [number_to_json(v) for v in d.multipliers]
+    if d.note:
+        rec["note"] = d.note
+    return rec
 
 
 def check_expandable(model: Model) -> None:
