@@ -22,8 +22,8 @@ from .decision import (
 )
 from .linear import affine_witness, farkas_multipliers
 from .sample import SampleCloud, local_points, maximize_margin
-from .sos import quadratic_sos
 from .solver import z3_decide
+from .sos import quadratic_sos
 
 __all__ = ["Decider"]
 
