@@ -580,21 +580,21 @@ class _Flattener:
         self._check(len(a) * len(b), "min")
         return self.absorb([x | y for x in a for y in b])
 
-    def add_ids(self, i: int, j: int) -> int:
-        key = (i, j) if i <= j else (j, i)
+    def add_ids(self, i: int, j: int, prefix: tuple = ()) -> int:
+        key = (i, j, prefix) if (prefix or i <= j) else (j, i, prefix)
         r = self.sums.get(key)
         if r is None:
-            pi, pj = self.parts[i], self.parts[j]
-            parts = dict(pi)
-            for s, q in pj.items():
+            parts = dict(self.parts[i])
+            for s, q in self.parts[j].items():
+                s = prefix + s
                 parts[s] = parts[s] + q if s in parts else q
             r = self.intern(self.polys[i] + self.polys[j], parts)
             self.sums[key] = r
         return r
 
-    def add(self, a, b) -> list[frozenset]:
+    def add(self, a, b, prefix: tuple = ()) -> list[frozenset]:
         self._check(len(a) * len(b), "sum")
-        return self.absorb([frozenset(self.add_ids(i, j) for i in x for j in y)
+        return self.absorb([frozenset(self.add_ids(i, j, prefix) for i in x for j in y)
                             for x in a for y in b])
 
     def scale(self, a, c: Fraction) -> list[frozenset]:
@@ -646,7 +646,7 @@ class _Flattener:
         R = self.ring
         if isinstance(n, Leaf):
             p = n.poly if s > 0 else -n.poly
-            return [frozenset([self.intern(p, {n.uid: p})])]
+            return [frozenset([self.intern(p, {(n.uid,): p})])]
         if isinstance(n, Max) or isinstance(n, Min):
             kids = [self.nf(c, s) for c in n.items]
             if (isinstance(n, Max)) == (s > 0):
@@ -657,26 +657,27 @@ class _Flattener:
             return out
         if isinstance(n, Lin):
             c0 = n.const if s > 0 else -n.const
-            out = [frozenset([self.intern(c0, {n.uid: c0} if not c0.is_zero() else {})])]
-            for c, m in n.terms:
+            out = [frozenset([self.intern(c0, {(n.uid, "c"): c0} if not c0.is_zero()
+                                          else {})])]
+            for k, (c, m) in enumerate(n.terms):
                 cs = c * s
                 part = self.scale(self.nf(m, 1 if cs > 0 else -1), abs(cs))
-                out = self.add(out, part)
+                out = self.add(out, part, (n.uid, k))
             return out
         if isinstance(n, ReluProd):
             g, l = n.g, (n.l if s > 0 else -n.l)
             K = R.const(1) + l * l
             self.hints.add(1, [(Fraction(1), l)])
-            slot = n.uid
+            slot = (n.uid,)
             gl, gK = g * l, g * K
             a = frozenset(self.intern(p, {slot: p}) for p in (gl, gK))
             b = frozenset(self.intern(p, {slot: p}) for p in (R.zero(), -gK))
             return self.absorb([a, b])
         if isinstance(n, PolyProd):
             h = n.h if s > 0 else -n.h
-            return self.poly_product(self.nf(n.f, 1), self.nf(n.f, -1), h, n.uid)
+            return self.poly_product(self.nf(n.f, 1), self.nf(n.f, -1), h, (n.uid,))
         if isinstance(n, LatProd):
-            return self.lattice_product(n.f, n.g, s, n.uid)
+            return self.lattice_product(n.f, n.g, s, (n.uid,))
         raise TypeError(n)  # pragma: no cover
 
     def poly_product(self, P, N, h: Poly, slot) -> list[frozenset]:
