@@ -63,6 +63,9 @@ class Decider:
         self.nvars = table.ring.nvars
         self.cloud = SampleCloud(self.nvars, sample_size, seed)
         self.large_sample = large_sample
+        #: try z3 briefly before the margin search when there are at most this many variables
+        self.quick_solver_vars = 4
+        self.quick_solver_seconds = 0.5
         self.rng = np.random.default_rng(seed + 1)
         self.cache: dict[Region, Decision] = {}
         self.counts: Counter[str] = Counter()
@@ -105,6 +108,13 @@ class Decider:
                 pt = self.cloud.exact_point(i)
                 if check_witness(conds, pt):
                     return Decision(WITNESS, pt, method="sample")
+        if solver and self.nvars <= self.quick_solver_vars:
+            # in few variables z3 usually answers at once, before any costly search
+            quick = self._solve(conds, float("nan"), linear=False,
+                                seconds=min(self.quick_solver_seconds,
+                                            self.budget.solver_seconds()))
+            if quick.status != UNDECIDED:
+                return quick
         pt, margin = self._search(region, conds, hints)
         if pt is not None:
             return Decision(WITNESS, pt, method="margin")
@@ -154,8 +164,8 @@ class Decider:
             margin = max(margin, m2)
         return pt, margin
 
-    def _solve(self, conds, margin: float, linear: bool) -> Decision:
-        secs = self.budget.solver_seconds()
+    def _solve(self, conds, margin: float, linear: bool, seconds: float | None = None) -> Decision:
+        secs = self.budget.solver_seconds() if seconds is None else seconds
         ans, pt = z3_decide(self.table.ring, conds, secs, linear=linear)
         if ans == "sat":
             return Decision(WITNESS, pt, method="z3")

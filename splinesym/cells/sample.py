@@ -130,6 +130,17 @@ def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
     def margins(x):
         return ev(x[None, :])[0] * w
 
+    # exact gradients of the constraints s_k g_k / |g_k| - t
+    dev = FloatEvaluator([g.derivative(i) if nvars else g for g, _ in conditions
+                          for i in range(nvars)], nvars)
+    m = len(conditions)
+
+    def jac(z):
+        J = np.empty((m, nvars + 1))
+        J[:, :nvars] = dev(z[None, :-1])[0].reshape(m, nvars) * w[:, None]
+        J[:, nvars] = -1.0
+        return J
+
     best_x, best_t = None, -np.inf
     for x0 in starts:
         x0 = np.asarray(x0, dtype=float)
@@ -138,12 +149,14 @@ def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
             x0 = x0 / nrm if nrm > 0 else np.ones(nvars) / np.sqrt(nvars)
         t0 = float(margins(x0).min())
         z0 = np.append(x0, t0)
-        cons = [{"type": "ineq", "fun": lambda z: margins(z[:-1]) - z[-1]}]
+        cons = [{"type": "ineq", "fun": lambda z: margins(z[:-1]) - z[-1], "jac": jac}]
         if homogeneous:
-            cons.append({"type": "eq", "fun": lambda z: np.dot(z[:-1], z[:-1]) - 1.0})
+            cons.append({"type": "eq", "fun": lambda z: np.dot(z[:-1], z[:-1]) - 1.0,
+                         "jac": lambda z: np.append(2.0 * z[:-1], 0.0)})
         bounds = [(-box, box)] * nvars + [(None, 1.0)]
         try:
             res = minimize(lambda z: -z[-1], z0, method="SLSQP", constraints=cons, bounds=bounds,
+                           jac=lambda z: np.append(np.zeros(nvars), -1.0),
                            options={"maxiter": maxiter, "ftol": 1e-12})
             x = res.x[:-1]
         except (ValueError, FloatingPointError):
