@@ -72,3 +72,7 @@ class SymbolicWeightsError(SplinesymError):
 
 class CertificateError(SplinesymError):
     """A certificate cannot be read (unknown claim kind, malformed evidence)."""
+
+
+class InvalidSplineTableError(NotASplineError, InvalidInputError):
+    """A table of pieces given as input is not a spline (discontinuous, overlapping pieces, gaps)."""

@@ -1,0 +1,174 @@
+"""Any spline given as a table of pieces: validation, then separators built from its walls.
+
+Validation (:func:`validate_table`) refuses what is not a spline: two pieces that overlap (a
+rational point in both), two pieces that touch across a wall where their values differ (the wall
+polynomial does not divide the difference: discontinuous), and — for small arrangements — a cell
+of the breaks that no piece covers.
+
+Construction (:func:`table_maxmin`): ``f = max_i T_i`` with ``T_i = min(p_i, q_ij : j ≠ i)`` where
+each separator satisfies ``q_ij ≥ p_i`` on ``P_i`` and ``q_ij ≤ p_j`` on ``P_j``. Candidates, in
+order: nothing (``p_i ≤ p_j`` on ``P_j``); ``p_j`` (``p_j ≥ p_i`` on ``P_i``, Ovchinnikov's
+choice); and for a wall ``h`` (positive on ``P_i``, negative on ``P_j``) dividing
+``p_i − p_j = h·Q``: ``q_ij = p_j + h·(1 + Q²)`` (identity 2). The result is kept only when
+:func:`~splinesym.lattice.certify.certify_maxmin` certifies it. When some pair has no separator
+the answer says so plainly: no representation found; known theory: every spline in ≤ 2 variables
+is a max–min (Mahé 1984), so are splines on hyperplane partitions (Lai & Lim 2025, arXiv
+2507.07976); the general case in ≥ 3 variables is the open Pierce–Birkhoff conjecture.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x**2"]), ([(0, -1)], ["2*x**2"])])
+>>> mm = table_maxmin(sp)
+>>> [[mm.ring.format(p) for p in t] for t in mm.terms[0]]
+[['x**2'], ['2*x**2', '-x**3 + x**2 - x']]
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from ..cells import Budget, Decider, enumerate_regions
+from ..errors import InvalidSplineTableError, SplinesymError
+from ..poly import to_fmpq
+from ..region import BreakTable, poly_key
+from ..spline import Spline
+from .certify import decide_conditions
+from .expr import HintBook, MaxMin
+from .signs import SignProver
+
+__all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "KNOWN"]
+
+KNOWN = ("no max-min representation found by the separator construction; what is known: every "
+         "spline in at most 2 variables is a max-min of polynomials (Mahe 1984), so is every "
+         "spline on a hyperplane partition (Lai & Lim 2025, arXiv 2507.07976); in 3 or more "
+         "variables the general case is the open Pierce-Birkhoff conjecture")
+
+
+class NoRepresentationError(SplinesymError):
+    """No max–min form was found (and none is claimed not to exist)."""
+
+
+def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0) -> list:
+    """Check that a table is a spline; returns notes on what was (not) checked.
+
+    Raises
+    ------
+    InvalidSplineTableError
+        Overlapping pieces, a discontinuity across a wall, or an uncovered cell.
+    """
+    R = sp.ring
+    notes = []
+    P = sp.pieces
+    for i in range(len(P)):
+        ci = P[i].region.as_dict()
+        for j in range(i + 1, len(P)):
+            cj = P[j].region.as_dict()
+            opp = [k for k, s in ci.items() if cj.get(k, s) != s]
+            if not opp:
+                conds = sp.conditions(P[i].region) + sp.conditions(P[j].region)
+                st, pt = decide_conditions(R, conds, [P[i].witness, P[j].witness],
+                                           solver_timeout)
+                if st == "witness":
+                    raise InvalidSplineTableError(
+                        f"pieces {i} and {j} overlap (both contain the point "
+                        f"({', '.join(str(c) for c in pt)}))", "pieces")
+                continue
+            if len(opp) != 1:
+                continue
+            g = sp.breaks[opp[0]]
+            rest = {**{k: s for k, s in ci.items() if k != opp[0]},
+                    **{k: s for k, s in cj.items() if k != opp[0]}}
+            base = [(sp.breaks[k], s) for k, s in rest.items()]
+            sides = [decide_conditions(R, [*base, (g, s)], [P[i].witness, P[j].witness],
+                                       solver_timeout)[0] for s in (1, -1)]
+            if sides != ["witness", "witness"]:
+                continue
+            for o, name in enumerate(sp.outputs):
+                d = P[i].values[o] - P[j].values[o]
+                if not divmod(d, g)[1].is_zero():
+                    raise InvalidSplineTableError(
+                        f"not a spline: output {name} is discontinuous across the wall "
+                        f"{R.format(g)} = 0 between pieces {i} and {j} (they differ by "
+                        f"{R.format(d)}, which {R.format(g)} does not divide)", "pieces")
+    if len(sp.breaks) <= gap_check_limit:
+        table = BreakTable(R)
+        for b in sp.breaks:
+            table.add(b)
+        enum = enumerate_regions(Decider(table, Budget(time_limit=30, solver_timeout=2.0)))
+        for pat, d in enum.cells.items():
+            if not d.nonempty:
+                continue
+            signs = dict(zip(enum.breaks, pat, strict=True))
+            if not any(all(signs.get(k) == s for k, s in p.region) for p in P):
+                raise InvalidSplineTableError(
+                    f"the pieces leave a gap: no piece contains the point "
+                    f"({', '.join(str(c) for c in d.witness)})", "pieces")
+        notes.append("table checked: no overlaps, continuous across every wall between "
+                     f"touching pieces, and every one of the {len(enum.cells)} cells of the "
+                     "breaks is covered" + ("" if enum.complete else f" ({enum.reason})"))
+    else:
+        notes.append(f"table checked for overlaps and continuity; coverage not re-checked "
+                     f"({len(sp.breaks)} breaks)")
+    return notes
+
+
+def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
+    """Candidate max–min from separators (see the module docstring); certify before use.
+
+    Raises
+    ------
+    NoRepresentationError
+        When some pair of pieces has no separator among the candidates (the message states
+        what is known).
+    """
+    t0 = time.monotonic()
+    R = sp.ring
+    prover = SignProver(R, solver_timeout=solver_timeout)
+    hints = HintBook()
+    P = sp.pieces
+    all_terms = []
+    for o in range(len(sp.outputs)):
+        terms = []
+        for i, pi in enumerate(P):
+            ci = sp.conditions(pi.region)
+            vi = pi.values[o]
+            t = [vi]
+            keys = {poly_key(vi)}
+            for j, pj in enumerate(P):
+                vj = pj.values[o]
+                if j == i or poly_key(vj) == poly_key(vi):
+                    continue
+                cj = sp.conditions(pj.region)
+                if prover.prove(cj, vi - vj, -1) is not None:
+                    continue
+                if prover.prove(ci, vj - vi, 1) is not None:
+                    q = vj
+                else:
+                    q = None
+                    dj = pj.region.as_dict()
+                    for k, s in pi.region:
+                        if dj.get(k) != -s:
+                            continue
+                        h = sp.breaks[k] * to_fmpq(Fraction(s))
+                        Q, rem = divmod(vi - vj, h)
+                        if rem.is_zero():
+                            q = vj + h * (R.const(1) + Q * Q)
+                            hints.add(1, [(Fraction(1), Q)])
+                            break
+                    if q is None:
+                        raise NoRepresentationError(
+                            f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: "
+                            + KNOWN)
+                if poly_key(q) not in keys:
+                    keys.add(poly_key(q))
+                    t.append(q)
+            terms.append(t)
+        all_terms.append(terms)
+    mm = MaxMin(R, list(sp.outputs), all_terms, "table", hints=hints).absorbed()
+    mm.hints = hints
+    mm.notes.append("separators from the walls (identity 2) and Ovchinnikov's candidates; "
+                    "valid only once certified")
+    mm.stats["seconds_construct"] = round(time.monotonic() - t0, 4)
+    return mm

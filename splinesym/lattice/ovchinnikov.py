@@ -1,0 +1,102 @@
+"""Continuous piecewise-linear functions as max–min of their own pieces (Ovchinnikov 2002).
+
+For pieces ``P_i`` (convex: affine sign conditions) with affine values ``ℓ_i``::
+
+    S_i = {j : ℓ_j ≥ ℓ_i on P_i}          f = max_i min_{j ∈ S_i} ℓ_j
+
+Membership is decided exactly: ``j ∉ S_i`` when some rational point of ``P_i`` has
+``ℓ_j < ℓ_i`` (the piece's witness first, then an LP witness checked exactly); ``j ∈ S_i`` when
+Farkas multipliers show that ``P_i ∩ {ℓ_j < ℓ_i}`` is empty (checked exactly), z3 as a last resort.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x"]), ([(0, -1)], ["-x"])])
+>>> mm = ovchinnikov_maxmin(sp)
+>>> [[mm.ring.format(p) for p in t] for t in mm.terms[0]]
+[['x'], ['-x']]
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..cells.decision import check_witness
+from ..cells.linear import affine_witness, farkas_multipliers
+from ..errors import InvalidInputError
+from ..poly import is_affine, to_fmpq
+from ..region import poly_key
+from ..spline import Spline
+from .expr import MaxMin
+
+__all__ = ["is_cpwl", "ovchinnikov_maxmin"]
+
+
+def is_cpwl(sp: Spline) -> bool:
+    """Affine breaks and affine values (the setting of Ovchinnikov's theorem)."""
+    return (not sp.parameters and all(is_affine(b) for b in sp.breaks)
+            and all(is_affine(v) for p in sp.pieces for v in p.values))
+
+
+def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
+    """Ovchinnikov's max–min form of a continuous piecewise-linear spline (exact LP).
+
+    Raises
+    ------
+    InvalidInputError
+        When a break or a value is not affine.
+    """
+    if not is_cpwl(sp):
+        raise InvalidInputError("Ovchinnikov's construction needs affine breaks and affine "
+                                "pieces (a continuous piecewise-linear function)", "pieces")
+    t0 = time.monotonic()
+    R = sp.ring
+    n = sp.nvars
+    lps = 0
+    all_terms = []
+    for o in range(len(sp.outputs)):
+        comps = {}
+        for p in sp.pieces:
+            comps.setdefault(poly_key(p.values[o]), p.values[o])
+        comp_list = list(comps.values())
+        terms = []
+        seen = set()
+        for p in sp.pieces:
+            conds = sp.conditions(p.region)
+            li = p.values[o]
+            w = p.witness if p.witness is not None and check_witness(conds, p.witness) else None
+            args = [to_fmpq(c) for c in w] if w is not None else None
+            S = []
+            for lj in comp_list:
+                if poly_key(lj) == poly_key(li):
+                    S.append(lj)
+                    continue
+                d = lj - li
+                if args is not None and d(*args) < 0:
+                    continue
+                lps += 1
+                pt, _ = affine_witness([*conds, (d, -1)], n)
+                if pt is not None:
+                    continue
+                if farkas_multipliers([*conds, (d, -1)]) is not None:
+                    S.append(lj)
+                    continue
+                from ..cells.solver import z3_decide
+
+                ans, _ = z3_decide(R, [*conds, (d, -1)], solver_timeout, linear=True)
+                if ans == "unsat":
+                    S.append(lj)
+                elif ans != "sat":
+                    raise InvalidInputError(f"could not decide whether {R.format(lj)} >= "
+                                            f"{R.format(li)} on a piece", "pieces")
+            key = frozenset(poly_key(q) for q in S)
+            if key not in seen:
+                seen.add(key)
+                terms.append(S)
+        all_terms.append(terms)
+    mm = MaxMin(R, list(sp.outputs), all_terms, "ovchinnikov").absorbed()
+    mm.notes.append("Ovchinnikov (2002): f = max_i min_{j in S_i} l_j, S_i = {j : l_j >= l_i on "
+                    "piece i}, decided by exact LP")
+    mm.stats["lps"] = lps
+    mm.stats["seconds_construct"] = round(time.monotonic() - t0, 4)
+    return mm
