@@ -75,4 +75,4 @@ class CertificateError(SplinesymError):
 
 
 class InvalidSplineTableError(NotASplineError, InvalidInputError):
-    """A table of pieces given as input is not a spline (discontinuous, overlapping pieces, gaps)."""
+    """A table of pieces given as input is not a spline (discontinuous, overlapping, gaps)."""

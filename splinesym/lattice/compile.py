@@ -29,7 +29,7 @@ Examples
 ...     {"name": "f", "max_of_mins": [["x**2"], ["2*x**2", "x**2 - x - x**3"]]}]})
 >>> model, info = compile_maxmin(mm)
 >>> info["blocks"], info["heads"], info["width"]
-(4, 4, 7)
+(4, 2, 7)
 >>> from fractions import Fraction
 >>> from splinesym.nn.forward import evaluate_model
 >>> evaluate_model(model, [Fraction(-3)]) == mm.evaluate([Fraction(-3)])
@@ -252,7 +252,7 @@ def compile_maxmin(mm: MaxMin) -> tuple[Model, dict]:
                 W2[h][a] = 1
         hidden_total += len(ops)
         blocks.append({"ffn": {"W1": W1, "W2": W2}})
-    for terms, done in state:
+    for _terms, done in state:
         finals.append(done[0])
     E = zeros(n, W)
     for i in range(n):
