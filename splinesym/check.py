@@ -665,7 +665,8 @@ def _check_degree(S: Subject, c, claims, results):
         _expect(claimed == degs, "per-piece degrees differ from the recomputed ones")
     top = max((d for row in degs for d in row), default=-1)
     _expect(top == value, f"recomputed maximum degree {top} != claimed {value}")
-    msg = f"maximum degree {top} recomputed over {len(degs)} pieces"
+    scope = "" if list(which) == list(S.variables) else f" in {', '.join(which)} alone"
+    msg = f"maximum degree{scope} {top} recomputed over {len(degs)} pieces"
     bound = ev.get("structural_bound")
     if bound is not None:
         if isinstance(S.model, dict):

@@ -36,13 +36,16 @@ from ..io.jsonio import number_to_json, write_atomic
 from ..io.spline_io import spline_to_dict
 from .smoothness import INF, order_json
 
-__all__ = ["build_certificate", "write_certificate", "FORMAT"]
+__all__ = ["build_certificate", "write_certificate", "local_certificate", "FORMAT"]
 
 FORMAT = "splinesym.certificate/1"
 
 
 def _cell_claims(sp) -> list[dict]:
     out = []
+    if sp.parameters:
+        # symbolic weights: pieces are all sign patterns, none is claimed to be realised
+        return out
     for i, p in enumerate(sp.pieces):
         ev: dict = {"piece": i}
         if p.witness is not None:
@@ -69,6 +72,27 @@ def _degree_claim(cert) -> dict:
         ev["structural_bound"] = dg.structural["joint"]
         ev["bound_key"] = "joint"
     return {"kind": "degree", "value": dg.maximum, "evidence": ev}
+
+
+def _group_degree_claims(cert) -> list[dict]:
+    """Degrees in X alone and in Y alone, for models with a decoder."""
+    model = cert.model
+    if model is None or not getattr(model, "decoder", None) or cert.degree.structural is None:
+        return []
+    from ..poly import poly_degree_in
+
+    sp = cert.spline
+    out = []
+    for key, prefix in (("x", "x"), ("y", "y")):
+        which = [n for n in sp.variables if n.startswith(prefix)]
+        idx = [sp.variables.index(n) for n in which]
+        per = [[int(poly_degree_in(v, idx)) for v in p.values] for p in sp.pieces]
+        out.append({"kind": "degree", "value": max((d for r in per for d in r), default=-1),
+                    "evidence": {"pieces": per, "degree_in": which,
+                                 "structural_bound": cert.degree.structural[key],
+                                 "bound_key": key,
+                                 "method": f"exact total degree in the {key} variables alone"}})
+    return out
 
 
 def _wall_claim(cert, w) -> dict:
@@ -127,6 +151,7 @@ def build_certificate(cert) -> dict:
         subject["model"] = model_to_dict(cert.model)
     claims = _cell_claims(sp)
     claims.append(_degree_claim(cert))
+    claims.extend(_group_degree_claims(cert))
     if cert.identity_points:
         claims.append({"kind": "identity", "value": "the model equals each piece near its witness",
                        "evidence": {"method": "model-local",
@@ -151,3 +176,67 @@ def build_certificate(cert) -> dict:
 def write_certificate(cert_dict: dict, path) -> None:
     """Write a certificate atomically."""
     write_atomic(path, json.dumps(cert_dict, indent=1) + "\n")
+
+
+def local_certificate(model, point, *, source: str = "model") -> tuple[dict, object]:
+    """A certificate about the one cell of ``model`` that contains ``point``.
+
+    The subject is a one-piece spline: its region is given by every ReLU argument's sign at
+    ``point`` and its value is the model's polynomial there (:func:`.local.local_polynomials`).
+    Claims: the point is in the cell; the exact degree (jointly, and in X and in Y alone for a
+    decoder) against the structural bounds recomputed from the model's shape; and the identity
+    (the checker recomputes the polynomial with its own forward pass). Together they show that
+    the model has a piece of that degree, i.e. a lower bound that needs no full expansion.
+
+    Returns
+    -------
+    (dict, LocalPolynomials)
+    """
+    from dataclasses import replace as _replace
+
+    from ..nn.expand import structural_degree
+    from ..nn.model import model_to_dict
+    from ..poly import poly_degree_in, primitive_integer_form
+    from ..region import Region, poly_key
+    from ..spline import Piece, Spline
+    from .local import local_polynomials
+
+    loc = local_polynomials(model, point)
+    R = loc.ring
+    breaks, index, region = [], {}, {}
+    for p, sg in loc.conditions:
+        q, c = primitive_integer_form(p)
+        key = poly_key(q)
+        s = sg if c > 0 else -sg
+        if key not in index:
+            index[key] = len(breaks)
+            breaks.append(q)
+        region[index[key]] = s
+    names = model.variables()
+    piece = Piece(Region(region), tuple(loc.values), tuple(loc.point), "witness")
+    sp = Spline(R, names, model.output_names(), breaks, [piece], [[] for _ in breaks], False,
+                [f"one cell only: the open set around {[str(v) for v in loc.point]} where every "
+                 f"ReLU argument keeps its sign"])
+    bounds = structural_degree(model)
+    claims = _cell_claims(sp)
+    groups = [("joint", names)]
+    if model.decoder:
+        groups += [("x", [n for n in names if n.startswith("x")]),
+                   ("y", [n for n in names if n.startswith("y")])]
+    for key, which in groups:
+        idx = [names.index(n) for n in which]
+        degs = [int(poly_degree_in(v, idx)) for v in loc.values]
+        claims.append({"kind": "degree", "value": max(degs),
+                       "evidence": {"pieces": [degs], "degree_in": which,
+                                    "structural_bound": bounds[key], "bound_key": key,
+                                    "method": "exact degree of the model's polynomial on "
+                                              "this cell"}})
+    claims.append({"kind": "identity", "value": "the model equals the piece near the point",
+                   "evidence": {"method": "model-local",
+                                "points": [_identity_point(sp, 0, loc.point)]}})
+    cert = {"format": FORMAT,
+            "subject": {"spline": spline_to_dict(_replace(sp)), "model": model_to_dict(model),
+                        "source": source},
+            "claims": claims, "notes": list(sp.notes),
+            "produced_by": {"tool": "splinesym", "kind": "local certificate"}}
+    return cert, loc
