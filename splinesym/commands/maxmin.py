@@ -1,0 +1,75 @@
+"""``splinesym maxmin``: a model or a spline written as max–min of polynomials, certified."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..errors import InvalidInputError
+from ..io.jsonio import write_atomic
+from ..io.maxmin_io import maxmin_latex, maxmin_text, maxmin_to_dict
+from ..lattice.api import METHODS, build_maxmin, load_input
+
+NAME = "maxmin"
+HELP = ("write each output of a ReLU model or a spline as max_i min_j p_ij (Pierce-Birkhoff), "
+        "certified piece by piece")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="INPUT",
+                   help="splinesym.model/1 or splinesym.spline/1 file (a splinesym.maxmin/1 file "
+                        "is only reformatted)")
+    p.add_argument("--method", choices=METHODS, default="auto",
+                   help="lattice (models: lattice algebra on the forward pass), ovchinnikov "
+                        "(piecewise-linear), univariate, table (separators from the walls), "
+                        "auto (default)")
+    p.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
+    p.add_argument("--certificate", metavar="FILE",
+                   help="write the certificate (splinesym.certificate/1) here")
+    p.add_argument("--no-certify", action="store_true",
+                   help="skip the piece-by-piece certification (and the pruning it allows)")
+    p.add_argument("--no-prune", action="store_true",
+                   help="keep terms and entries that no proof needs")
+    p.add_argument("--max-terms", type=int, default=20000, metavar="N",
+                   help="largest intermediate normal form of the lattice method (default 20000)")
+    p.add_argument("--time-limit", type=float, default=600.0, metavar="S",
+                   help="seconds for the expansion and for the certification (default 600)")
+    p.add_argument("--solver-timeout", type=float, default=5.0, metavar="S",
+                   help="seconds z3 may spend on one sign fact (default 5; 0 disables z3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    kind, obj = load_input(args.input)
+    try:
+        res = build_maxmin(kind, obj, method=args.method, certify=not args.no_certify,
+                           prune=not args.no_prune, max_terms=args.max_terms,
+                           solver_timeout=args.solver_timeout, time_limit=args.time_limit)
+    except InvalidInputError as exc:
+        raise exc.located(source=args.input) from None
+    mm = res.maxmin
+    if args.format == "json":
+        d = maxmin_to_dict(mm)
+        d["certification"] = res.status()
+        text = json.dumps(d, indent=1) + "\n"
+    elif args.format == "latex":
+        text = maxmin_latex(mm) + "\n"
+    else:
+        text = maxmin_text(mm, f"{kind}: {args.input}") + "\n"
+        st = mm.stats
+        if "terms_before" in st:
+            text += (f"pruning: {st['terms_before']} terms / {st['entries_before']} entries "
+                     f"before, {st['terms_after']} / {st['entries_after']} after\n")
+        text += f"certification: {res.status()}\n"
+        text += f"seconds: {json.dumps(res.seconds)}\n"
+    if args.certificate:
+        cert = res.certificate()
+        if cert is None:
+            raise InvalidInputError("no certificate: certification was not run (a max-min input "
+                                    "or --no-certify)", "--certificate")
+        write_atomic(args.certificate, json.dumps(cert, indent=1) + "\n")
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return 0

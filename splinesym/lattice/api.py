@@ -1,0 +1,212 @@
+"""One call from an input (model, spline or max–min) to a certified max–min and an encoder.
+
+Examples
+--------
+>>> from splinesym.spline import Spline
+>>> sp = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x**2"]), ([(0, -1)], ["2*x**2"])])
+>>> res = build_maxmin("spline", sp)
+>>> res.method, res.certified, res.maxmin.size()["terms"]
+('univariate', True, 2)
+>>> enc = encode(res)
+>>> enc.info["blocks"], enc.points_checked, enc.roundtrip["equal"]
+(4, 200, True)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..errors import InvalidInputError
+from ..io.jsonio import read_json
+from ..nn.model import Model
+from ..spline import Spline
+from .certify import CertifyResult, certificate_dict, certify_maxmin
+from .expr import MaxMin
+
+__all__ = ["load_input", "build_maxmin", "BuildResult", "encode", "EncodeResult", "METHODS"]
+
+METHODS = ("auto", "lattice", "ovchinnikov", "univariate", "table")
+
+
+def load_input(path) -> tuple[str, object]:
+    """``("model" | "spline" | "maxmin", object)`` from a file, by its ``format`` field."""
+    data = read_json(path)
+    fmt = data.get("format") if isinstance(data, dict) else None
+    try:
+        if fmt == "splinesym.model/1":
+            from ..nn.model import model_from_dict
+
+            return "model", model_from_dict(data)
+        if fmt == "splinesym.spline/1":
+            from ..io.spline_io import spline_from_dict
+
+            return "spline", spline_from_dict(data)
+        if fmt == "splinesym.maxmin/1":
+            from ..io.maxmin_io import maxmin_from_dict
+
+            return "maxmin", maxmin_from_dict(data)
+    except InvalidInputError as exc:
+        raise exc.located(source=str(path)) from None
+    raise InvalidInputError(f"expected a splinesym.model/1, splinesym.spline/1 or "
+                            f"splinesym.maxmin/1 object, got format {fmt!r}", "format",
+                            str(path))
+
+
+@dataclass
+class BuildResult:
+    """A max–min with how it was obtained and its certification against ``spline``."""
+
+    maxmin: MaxMin
+    spline: Spline | None
+    method: str
+    certification: CertifyResult | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def certified(self) -> bool:
+        return self.certification is not None and self.certification.certified
+
+    def certificate(self) -> dict | None:
+        if self.certification is None or self.spline is None:
+            return None
+        return certificate_dict(self.maxmin, self.spline, self.certification.claims)
+
+    def status(self) -> str:
+        if self.certification is None:
+            return "not certified (certification not run)"
+        c = self.certification
+        if not c.certified:
+            return "NOT certified: " + "; ".join(c.failures)
+        kinds = c.stats.get("sign_proofs", {})
+        trusted = " (some sign facts rest on z3's word)" if kinds.get("solver") else ""
+        return (f"certified: equal to the spline on all {len(self.spline.pieces)} pieces "
+                f"({c.stats['leaves']} leaves, {c.stats['splits']} splits){trusted}")
+
+
+def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
+                 prune: bool = True, max_terms: int = 20000, solver_timeout: float = 5.0,
+                 time_limit: float | None = 600.0, validate: bool = True) -> BuildResult:
+    """A max–min form of a model or a spline (or a given max–min), certified when possible.
+
+    Methods: ``lattice`` (models: the lattice algebra on the forward pass), ``ovchinnikov``
+    (continuous piecewise-linear splines), ``univariate`` (one variable), ``table`` (separators
+    from the walls, kept only when certified) and ``auto`` (lattice for models; for splines
+    univariate, then Ovchinnikov, then table).
+
+    Raises
+    ------
+    InvalidInputError
+        Bad input, including a table that is not a spline (InvalidSplineTableError).
+    NoRepresentationError
+        When the table construction finds nothing certifiable (the message says what is known).
+    """
+    from .from_table import KNOWN, NoRepresentationError, table_maxmin, validate_table
+    from .ovchinnikov import is_cpwl, ovchinnikov_maxmin
+    from .univariate import univariate_maxmin
+
+    if method not in METHODS:
+        raise InvalidInputError(f"unknown method {method!r} (known: {', '.join(METHODS)})",
+                                "method")
+    secs: dict = {}
+    notes: list[str] = []
+    t0 = time.monotonic()
+    if kind == "maxmin":
+        return BuildResult(obj, None, obj.method or "given", None,
+                           ["a max-min was given: nothing to construct or certify"])
+    sp: Spline | None = None
+    if kind == "model":
+        model: Model = obj
+        if method in ("auto", "lattice"):
+            from .from_model import model_maxmin
+
+            mm = model_maxmin(model, max_terms=max_terms)
+            used = "lattice"
+            secs["construct"] = round(time.monotonic() - t0, 3)
+            if certify:
+                from ..nn.expand import expand_model
+
+                t1 = time.monotonic()
+                sp = expand_model(model, time_limit=time_limit)
+                secs["expand"] = round(time.monotonic() - t1, 3)
+        else:
+            from ..nn.expand import expand_model
+
+            sp = expand_model(model, time_limit=time_limit)
+            secs["expand"] = round(time.monotonic() - t0, 3)
+            kind, obj = "spline", sp
+    if kind == "spline":
+        sp = obj
+        if sp.parameters:
+            raise InvalidInputError("the spline has weight symbols: a max-min needs numbers",
+                                    "parameters")
+        if validate:
+            t1 = time.monotonic()
+            notes.extend(validate_table(sp))
+            secs["validate"] = round(time.monotonic() - t1, 3)
+        t1 = time.monotonic()
+        univariate_ok = sp.nvars == 1 and all(b.total_degree() == 1 for b in sp.breaks)
+        if method == "univariate" or (method == "auto" and univariate_ok):
+            mm, used = univariate_maxmin(sp), "univariate"
+        elif method == "ovchinnikov" or (method == "auto" and is_cpwl(sp)):
+            mm, used = ovchinnikov_maxmin(sp, solver_timeout=solver_timeout), "ovchinnikov"
+        elif method in ("auto", "table"):
+            mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0)), "table"
+        else:
+            raise InvalidInputError(f"method {method!r} needs a model", "method")
+        secs["construct"] = round(time.monotonic() - t1, 3)
+    cert = None
+    if certify and sp is not None:
+        t1 = time.monotonic()
+        cert = certify_maxmin(mm, sp, prune=prune, solver_timeout=solver_timeout,
+                              time_limit=time_limit)
+        secs["certify"] = round(time.monotonic() - t1, 3)
+        if cert.certified:
+            mm = cert.maxmin
+        elif used == "table":
+            raise NoRepresentationError("the separator candidate was not certified ("
+                                        + "; ".join(cert.failures) + "); " + KNOWN)
+    elif used == "table":
+        notes.append("table construction not certified (certification switched off): "
+                     "the result is only a candidate")
+    mm.method = used
+    mm.notes.extend(notes)
+    if cert is not None:
+        mm.notes.append(BuildResult(mm, sp, used, cert).status())
+    secs["total"] = round(time.monotonic() - t0, 3)
+    mm.stats["seconds"] = secs
+    return BuildResult(mm, sp, used, cert, notes, secs)
+
+
+@dataclass
+class EncodeResult:
+    """A compiled encoder with its sizes and how it was verified."""
+
+    model: Model
+    info: dict
+    points_checked: int
+    roundtrip: dict | None = None
+    seconds: dict = field(default_factory=dict)
+
+
+def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: int = 0,
+           time_limit: float | None = 600.0) -> EncodeResult:
+    """Compile the max–min of ``res`` into an encoder; test it at ``points`` random rational
+    points (exact forward pass) and, with ``verify``, expand it and compare with the spline piece
+    by piece (the round trip; for a given max–min the spline is built from it)."""
+    from .compile import check_points, compile_maxmin, maxmin_spline, roundtrip
+
+    t0 = time.monotonic()
+    model, info = compile_maxmin(res.maxmin)
+    secs = {"compile": round(time.monotonic() - t0, 4)}
+    t1 = time.monotonic()
+    n = check_points(model, res.maxmin, points, seed) if points else 0
+    secs["points"] = round(time.monotonic() - t1, 4)
+    rt = None
+    if verify:
+        t1 = time.monotonic()
+        sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
+        rt = roundtrip(model, sp, time_limit=time_limit)
+        secs["roundtrip"] = round(time.monotonic() - t1, 3)
+    return EncodeResult(model, info, n, rt, secs)
