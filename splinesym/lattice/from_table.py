@@ -147,6 +147,15 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                     q = vj
                 else:
                     q = None
+                    for k, pk in enumerate(P):
+                        vk = pk.values[o]
+                        if k in (i, j) or poly_key(vk) in (poly_key(vi), poly_key(vj)):
+                            continue
+                        if (prover.prove(ci, vk - vi, 1, solver=False) is not None
+                                and prover.prove(cj, vk - vj, -1, solver=False) is not None):
+                            q = vk
+                            break
+                if q is None:
                     dj = pj.region.as_dict()
                     for k, s in pi.region:
                         if dj.get(k) != -s:

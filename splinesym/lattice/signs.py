@@ -148,7 +148,7 @@ def sturm_count(coeffs: list[Fraction], lo: Fraction | None, hi: Fraction | None
         if t is not None and signs[0] == 0:
             return None
         signs = [s for s in signs if s]
-        return sum(1 for a, b in zip(signs, signs[1:], strict=True) if a != b)
+        return sum(1 for a, b in zip(signs, signs[1:], strict=False) if a != b)
 
     va, vb = variations(lo, -1), variations(hi, 1)
     if va is None or vb is None:
