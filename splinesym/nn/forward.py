@@ -174,7 +174,10 @@ def attention(att: Attention, Zq, Zkv, be: Backend, where: str):
         if head.bV is not None:
             V = V + be.weight(head.bV)
         S = (Q @ K.T) * scale
-        label = (lambda idx, h=h: f"{where}.head{h}.S[{idx[0] + 1},{idx[1] + 1}]")
+
+        def label(idx, h=h):
+            return f"{where} head {h} (query {idx[0] + 1}, key {idx[1] + 1})"
+
         A = be.activation(S, att.activation, att.beta, mask, label)
         outs.append(A @ V)
     H = outs[0] if len(outs) == 1 else be.hstack(outs)
@@ -186,7 +189,10 @@ def ffn(f: FFN, Z, be: Backend, where: str):
     P = Z @ be.weight(f.W1)
     if f.b1 is not None:
         P = P + be.weight(f.b1)
-    label = (lambda idx: f"{where}.ffn.token{idx[0] + 1}.unit{idx[1] + 1}")
+
+    def label(idx):
+        return f"{where} FFN unit {idx[1] + 1} (token {idx[0] + 1})"
+
     H = be.activation(P, "relu", 1, None, label)
     out = H @ be.weight(f.W2)
     if f.b2 is not None:
@@ -197,10 +203,10 @@ def ffn(f: FFN, Z, be: Backend, where: str):
 def block(b: Block, Z, be: Backend, where: str, memory=None):
     """An encoder block (``memory`` None) or a decoder block."""
     if b.self_attention is not None:
-        A = attention(b.self_attention, Z, Z, be, f"{where}.self")
+        A = attention(b.self_attention, Z, Z, be, f"{where} self-attention")
         Z = Z + A if b.residual.attention else A
     if b.cross_attention is not None:
-        C = attention(b.cross_attention, Z, memory, be, f"{where}.cross")
+        C = attention(b.cross_attention, Z, memory, be, f"{where} cross-attention")
         Z = Z + C if b.residual.cross else C
     if b.ffn is not None:
         F = ffn(b.ffn, Z, be, where)
@@ -222,14 +228,14 @@ def forward(model: Model, be: Backend, X, Y=None):
     if model.embed is not None:
         Z = Z @ be.weight(model.embed)
     for i, b in enumerate(model.encoder, start=1):
-        Z = block(b, Z, be, f"enc{i}")
+        Z = block(b, Z, be, f"encoder {i}")
     if model.decoder:
         memory = Z
         Z = Y
         if model.target_embed is not None:
             Z = Z @ be.weight(model.target_embed)
         for i, b in enumerate(model.decoder, start=1):
-            Z = block(b, Z, be, f"dec{i}", memory)
+            Z = block(b, Z, be, f"decoder {i}", memory)
     if model.readout is not None:
         Z = Z @ be.weight(model.readout)
     return Z
