@@ -2,10 +2,11 @@
 
 This module re-verifies every claim of a certificate from its evidence with exact rational
 arithmetic. It deliberately imports **nothing** from splinesym (only ``fractions``, ``json``,
-``sys`` and ``argparse`` from the standard library): it has its own polynomial parser, its own
-polynomial arithmetic over :class:`fractions.Fraction` (a polynomial is a ``dict`` mapping exponent
-tuples to coefficients), its own interval bounds and its own forward pass of the model format. It
-can be run without the package at all: ``python splinesym/check.py FILE``.
+``re``, ``sys`` and ``argparse`` from the standard library): it has its own polynomial parser, its
+own polynomial arithmetic over the rationals (a polynomial is a ``dict`` mapping exponent tuples to
+``int`` or :class:`fractions.Fraction` coefficients), its own interval bounds and its own forward
+pass of the model format. It can be run without the package at all:
+``python splinesym/check.py FILE``.
 
 What each claim kind means and how it is re-verified:
 
@@ -68,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from fractions import Fraction
 
@@ -114,6 +116,17 @@ def padd(p: dict, q: dict) -> dict:
     return out
 
 
+def padd_into(acc: dict, q: dict, sign: int = 1) -> dict:
+    """``acc += sign * q`` in place (returns ``acc``)."""
+    for e, c in q.items():
+        v = acc.get(e, 0) + (c if sign > 0 else -c)
+        if v:
+            acc[e] = v
+        else:
+            acc.pop(e, None)
+    return acc
+
+
 def pneg(p: dict) -> dict:
     return {e: -c for e, c in p.items()}
 
@@ -127,6 +140,14 @@ def pscale(p: dict, c: Fraction) -> dict:
 
 
 def pmul(p: dict, q: dict) -> dict:
+    if len(p) == 1 or len(q) == 1:
+        if len(q) != 1:
+            p, q = q, p
+        ((e2, c2),) = q.items()
+        if not any(e2):
+            return {e: c * c2 for e, c in p.items()} if c2 else {}
+        return {tuple(a + b for a, b in zip(e, e2, strict=False)): c * c2
+                for e, c in p.items()} if c2 else {}
     out: dict = {}
     for e1, c1 in p.items():
         for e2, c2 in q.items():
@@ -140,6 +161,9 @@ def pmul(p: dict, q: dict) -> dict:
 
 
 def ppow(p: dict, k: int, n: int) -> dict:
+    if len(p) == 1:
+        ((e, c),) = p.items()
+        return {tuple(a * k for a in e): c**k}
     out = pconst(Fraction(1), n)
     base = p
     while k:
@@ -151,24 +175,54 @@ def ppow(p: dict, k: int, n: int) -> dict:
     return out
 
 
-def pconst(c, n: int) -> dict:
+def _small(c):
+    """Integral coefficients are kept as ``int`` (much faster than ``Fraction``)."""
     c = Fraction(c)
+    return c.numerator if c.denominator == 1 else c
+
+
+def pconst(c, n: int) -> dict:
+    c = _small(c)
     return {(0,) * n: c} if c else {}
 
 
 def pvar(i: int, n: int) -> dict:
-    return {tuple(1 if j == i else 0 for j in range(n)): Fraction(1)}
+    return {tuple(1 if j == i else 0 for j in range(n)): 1}
 
 
 def peval(p: dict, point) -> Fraction:
-    total = Fraction(0)
+    """Exact value at a rational point, in integer arithmetic (one division at the end)."""
+    if not p:
+        return Fraction(0)
+    pts = [Fraction(x) for x in point]
+    n = len(pts)
+    top = [max(e[i] for e in p) for i in range(n)]
+    nums = [[x.numerator**k for k in range(t + 1)] for x, t in zip(pts, top, strict=False)]
+    dens = [[x.denominator**k for k in range(t + 1)] for x, t in zip(pts, top, strict=False)]
+    cden = 1
+    for c in p.values():
+        d = c.denominator if isinstance(c, Fraction) else 1
+        cden = cden * d // _gcd(cden, d)
+    total = 0
     for e, c in p.items():
-        term = c
-        for x, k in zip(point, e, strict=False):
-            if k:
-                term *= x**k
+        term = c * cden
+        term = term.numerator if isinstance(term, Fraction) else term
+        for i, k in enumerate(e):
+            t = top[i]
+            if t:
+                term *= nums[i][k] * dens[i][t - k]
         total += term
-    return total
+    den = cden
+    for i, t in enumerate(top):
+        if t:
+            den *= dens[i][t]
+    return Fraction(total, den)
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
 
 
 def pderiv(p: dict, i: int) -> dict:
@@ -208,7 +262,7 @@ def pdivides_remainder(q: dict, g: dict) -> dict:
         c = p[e]
         if all(a >= b for a, b in zip(e, lt, strict=False)):
             shift = tuple(a - b for a, b in zip(e, lt, strict=False))
-            f = c / lc
+            f = Fraction(c) / lc
             for ge, gc in g.items():
                 ne = tuple(a + b for a, b in zip(ge, shift, strict=False))
                 v = p.get(ne, 0) - f * gc
@@ -282,41 +336,29 @@ def ubounds(a: list, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
 
 # ----------------------------------------------------------------------------------------------
 # the parser (sympy syntax: numbers, names, + - * / ** ^, parentheses)
+_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+                    r"|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/()^]))")
+
+
 class _Tokens:
     def __init__(self, text: str):
         self.text = text
         self.toks: list[tuple[str, str]] = []
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch.isspace():
-                i += 1
-            elif ch.isdigit() or (ch == "." and i + 1 < len(text) and text[i + 1].isdigit()):
-                j = i
-                while j < len(text) and (text[j].isdigit() or text[j] == "."):
-                    j += 1
-                if j < len(text) and text[j] in "eE" and j + 1 < len(text) and (
-                        text[j + 1].isdigit() or (text[j + 1] in "+-" and j + 2 < len(text)
-                                                  and text[j + 2].isdigit())):
-                    j += 2
-                    while j < len(text) and text[j].isdigit():
-                        j += 1
-                self.toks.append(("num", text[i:j]))
-                i = j
-            elif ch.isalpha() or ch == "_":
-                j = i
-                while j < len(text) and (text[j].isalnum() or text[j] == "_"):
-                    j += 1
-                self.toks.append(("name", text[i:j]))
-                i = j
-            elif text.startswith("**", i):
-                self.toks.append(("op", "**"))
-                i += 2
-            elif ch in "+-*/()^":
-                self.toks.append(("op", "**" if ch == "^" else ch))
-                i += 1
+        pos = 0
+        end = len(text.rstrip())
+        while pos < end:
+            m = _TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                bad = text[pos:].strip()[:1]
+                raise CertificateFormatError(f"bad character {bad!r} in polynomial {text!r}")
+            if m.group(1):
+                self.toks.append(("num", m.group(1)))
+            elif m.group(2):
+                self.toks.append(("name", m.group(2)))
             else:
-                raise CertificateFormatError(f"bad character {ch!r} in polynomial {text!r}")
+                op = m.group(3)
+                self.toks.append(("op", "**" if op == "^" else op))
+            pos = m.end()
         self.i = 0
 
     def peek(self):
@@ -347,14 +389,89 @@ def parse_poly(text, names) -> dict:
         raise CertificateFormatError("empty polynomial string")
 
     def expr():
-        p = term()
+        p = dict(term())
         while (t := tk.peek()) and t[0] == "op" and t[1] in "+-":
             tk.take()
-            q = term()
-            p = padd(p, q) if t[1] == "+" else psub(p, q)
+            padd_into(p, term(), 1 if t[1] == "+" else -1)
         return p
 
+    def simple_term():
+        """``[-]c*v**k*w*...`` parsed straight into one monomial, or None (generic path)."""
+        start = tk.i
+        sign = 1
+        coef = 1
+        exps = [0] * n
+        want_factor = True
+        while want_factor:
+            t = tk.peek()
+            if t is None:
+                break
+            if t == ("op", "-") and tk.i == start:
+                sign = -1
+                tk.take()
+                continue
+            if t[0] == "num":
+                tk.take()
+                try:
+                    coef *= _small(Fraction(t[1]))
+                except (ValueError, ZeroDivisionError):
+                    raise CertificateFormatError(f"bad number {t[1]!r} in {text!r}") from None
+            elif t[0] == "name" and t[1] in index:
+                tk.take()
+                k = 1
+                if tk.peek() == ("op", "**"):
+                    tk.take()
+                    e = tk.take()
+                    if not e or e[0] != "num" or not e[1].isdigit() or int(e[1]) > 10000:
+                        tk.i = start
+                        return None
+                    k = int(e[1])
+                exps[index[t[1]]] += k
+            else:
+                tk.i = start
+                return None
+            nxt = tk.peek()
+            if nxt == ("op", "*"):
+                after = tk.toks[tk.i + 1] if tk.i + 1 < len(tk.toks) else None
+                if after is None or after[0] == "op":
+                    tk.i = start
+                    return None
+                tk.take()
+                continue
+            if nxt is None or nxt in (("op", "+"), ("op", "-"), ("op", ")")):
+                want_factor = False
+            elif nxt == ("op", "/"):
+                nd = tk.toks[tk.i + 1] if tk.i + 1 < len(tk.toks) else None
+                if nd is None or nd[0] != "num":
+                    tk.i = start
+                    return None
+                tk.take()
+                tk.take()
+                try:
+                    coef = _small(Fraction(coef) / Fraction(nd[1]))
+                except (ValueError, ZeroDivisionError):
+                    raise CertificateFormatError(f"bad division in {text!r}") from None
+                nxt = tk.peek()
+                if nxt == ("op", "*"):
+                    tk.take()
+                    continue
+                if nxt is None or nxt in (("op", "+"), ("op", "-"), ("op", ")")):
+                    want_factor = False
+                else:
+                    tk.i = start
+                    return None
+            else:
+                tk.i = start
+                return None
+        if tk.i == start:
+            return None
+        coef = sign * coef
+        return {tuple(exps): coef} if coef else {}
+
     def term():
+        fast = simple_term()
+        if fast is not None:
+            return fast
         p = unary()
         while (t := tk.peek()) and t[0] == "op" and t[1] in ("*", "/"):
             tk.take()
@@ -364,7 +481,7 @@ def parse_poly(text, names) -> dict:
             else:
                 if any(any(e) for e in q) or not q:
                     raise CertificateFormatError(f"division by a non-constant or zero in {text!r}")
-                p = pscale(p, 1 / q[(0,) * n])
+                p = pscale(p, 1 / Fraction(q[(0,) * n]))
         return p
 
     def unary():
@@ -961,6 +1078,8 @@ class _NumOps:
     def add(self, a, b):
         return a + b
 
+    iadd = add
+
     def mul(self, a, b):
         return a * b
 
@@ -983,6 +1102,9 @@ class _PolyOps:
     def add(self, a, b):
         return padd(a, b)
 
+    def iadd(self, acc, b):
+        return padd_into(acc, b)
+
     def mul(self, a, b):
         return pmul(a, b)
 
@@ -1002,9 +1124,9 @@ def _weight(ops, w, what):
     out = []
     for row in w:
         if isinstance(row, list):
-            out.append([ops.const(_num(x, what)) for x in row])
+            out.append([ops.const(_small(_num(x, what))) for x in row])
         else:
-            out.append(ops.const(_num(row, what)))
+            out.append(ops.const(_small(_num(row, what))))
     return out
 
 
@@ -1018,7 +1140,7 @@ def _mm(ops, A, B):
         for j in range(p):
             acc = ops.zero()
             for k in range(m):
-                acc = ops.add(acc, ops.mul(A[i][k], B[k][j]))
+                acc = ops.iadd(acc, ops.mul(A[i][k], B[k][j]))
             row.append(acc)
         out.append(row)
     return out
@@ -1056,7 +1178,7 @@ def _attention(ops, att, Zq, Zkv):
                     continue
                 s = ops.zero()
                 for a, b in zip(q, k, strict=False):
-                    s = ops.add(s, ops.mul(a, b))
+                    s = ops.iadd(s, ops.mul(a, b))
                 row.append(ops.relu(ops.mul(s, scale)))
             A.append(row)
         outs.append(_mm(ops, A, V))
