@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from fractions import Fraction
 
@@ -213,9 +214,15 @@ def test_attention_two_tokens_every_output():
         assert res.maxmin.evaluate(pt) == evaluate_model(m, pt)
 
 
+@functools.cache
+def block_result():
+    """The encoder block's certified max-min (shared with test_encode: it takes ~15 s)."""
+    return build_maxmin("model", model_from_dict(BLOCK), solver_timeout=2.0)
+
+
 def test_encoder_block_two_tokens():
     m = model_from_dict(BLOCK)
-    res = build_maxmin("model", m, solver_timeout=2.0)
+    res = block_result()
     assert_certified(res)
     st = res.maxmin.stats
     assert st["terms_after"] < st["terms_before"]

@@ -171,8 +171,8 @@ class _Certifier:
         self.empties = 0
 
     # -- proofs --------------------------------------------------------------------------------
-    def _prove(self, conds, p: Poly, v: Poly, rel: int):
-        key = (tuple((poly_key(g), s) for g, s in conds), poly_key(p), poly_key(v), rel)
+    def _prove(self, conds, p: Poly, v: Poly, rel: int, solver: bool = True):
+        key = (tuple((poly_key(g), s) for g, s in conds), poly_key(p), poly_key(v), rel, solver)
         if key in self.cache:
             return self.cache[key]
         q = p - v
@@ -186,7 +186,7 @@ class _Certifier:
                 tot += x
             if tot != q:
                 parts = None
-        ev = self.prover.prove(conds, q, rel, parts)
+        ev = self.prover.prove(conds, q, rel, parts, solver=solver)
         self.cache[key] = ev
         return ev
 
@@ -233,7 +233,7 @@ class _Certifier:
                         eq = j
                     evs.append({"entry": j, "by": "zero"})
                     continue
-                ev = self._prove(conds, p, v, 1)
+                ev = self._prove(conds, p, v, 1, solver=False) or self._prove(conds, p, v, 1)
                 if ev is None:
                     split_q = split_q or (p - v)
                     evs = None
@@ -250,10 +250,13 @@ class _Certifier:
                 order = sorted((j for j in range(len(row)) if vals[t][j] <= vw),
                                key=lambda j: (j not in ents.get(t, ()), vals[t][j]))
                 found = None
-                for j in order[:4]:
-                    ev = self._prove(conds, row[j], v, -1)
-                    if ev is not None:
-                        found = {"term": t, "entry": j, **ev}
+                for solver in (False, True):
+                    for j in order[:4] if not solver else order[:1]:
+                        ev = self._prove(conds, row[j], v, -1, solver=solver)
+                        if ev is not None:
+                            found = {"term": t, "entry": j, **ev}
+                            break
+                    if found is not None:
                         break
                 if found is None:
                     if order:

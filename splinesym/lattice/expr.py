@@ -477,7 +477,7 @@ class MaxMin:
     __call__ = evaluate
 
     def max_degree(self) -> int:
-        return max((p.total_degree() if not p.is_zero() else 0
+        return max((int(p.total_degree()) if not p.is_zero() else 0
                     for ts in self.terms for t in ts for p in t), default=0)
 
     def size(self) -> dict:
@@ -488,7 +488,7 @@ class MaxMin:
             per.append({"terms": len(ts), "entries": sum(len(t) for t in ts),
                         "max_term_size": max((len(t) for t in ts), default=0),
                         "distinct_polynomials": len(distinct),
-                        "max_degree": max((p.total_degree() if not p.is_zero() else 0
+                        "max_degree": max((int(p.total_degree()) if not p.is_zero() else 0
                                            for t in ts for p in t), default=0)})
         return {"outputs": per,
                 "terms": sum(d["terms"] for d in per),
