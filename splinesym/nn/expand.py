@@ -25,7 +25,7 @@ from .forward import Backend, forward
 from .model import Model
 
 __all__ = ["SplineBackend", "expand_model", "structural_degree", "attained_degree",
-           "verify_expansion"]
+           "piece_degrees", "verify_expansion"]
 
 
 class SplineBackend(Backend):
@@ -39,6 +39,8 @@ class SplineBackend(Backend):
         #: of one forward pass form a chain (the heads of a multi-head layer are computed from
         #: the same input, and their outputs must live on a common refinement to be stacked)
         self.finest = engine.root
+        #: one record per ReLU stage: which component, cells before and after, time, patterns
+        self.stages: list[dict] = []
 
     def _on_finest(self, S: PArray) -> PArray:
         if S.partition is self.finest:
@@ -69,8 +71,17 @@ class SplineBackend(Backend):
                     v[idx] = zero
                 vals.append(v)
             S = PArray(self.engine, S.partition, vals)
-        out = self.engine.relu(self._on_finest(S), label)
+        S = self._on_finest(S)
+        t0 = time.monotonic()
+        used0 = self.engine.budget.cells_used
+        out = self.engine.relu(S, label)
         self.finest = out.partition
+        self.stages.append({
+            "stage": getattr(label, "stage", None) or "relu",
+            "cells_in": len(S.partition.cells), "cells_out": len(out.partition.cells),
+            "patterns": self.engine.budget.cells_used - used0,
+            "seconds": round(time.monotonic() - t0, 3),
+            "budget_left": self.engine.budget.exhausted_reason() is None})
         return out
 
     def hstack(self, arrays):
@@ -133,6 +144,7 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         "sign_definite_evidence": [_definite_record(ring, f, s, d)
                                    for f, s, d in eng.definite_evidence],
         "cells_before_merge": len(pieces),
+        "stages": be.stages,
     }
     if eng.arrangements:
         sp.stats["arrangements"] = eng.arrangements
@@ -211,6 +223,31 @@ def structural_degree(model: Model) -> dict:
     return {"joint": z[0], "x": z[1], "y": z[2]}
 
 
+def piece_degrees(sp: Spline, model: Model) -> list[dict]:
+    """For each piece, the largest degree of its output polynomials: jointly, in X and in Y.
+
+    Degrees count the input variables only: weight symbols are part of the coefficients. With
+    symbolic weights each piece is one sign pattern, and its degrees hold for every weight.
+
+    >>> from splinesym.nn.model import model_from_dict
+    >>> m = model_from_dict({"format": "splinesym.model/1", "tokens": 1, "dim": 1,
+    ...     "encoder": [{"ffn": {"W1": [["a"]], "W2": [["b"]]}, "residual": False}]})
+    >>> sp = expand_model(m)      # breaks a and x1_1: four sign patterns
+    >>> [sp.ring.format(p.values[0]) for p in sp.pieces]
+    ['x1_1*a*b', '0', '0', 'x1_1*a*b']
+    >>> [d["x"] for d in piece_degrees(sp, m)]
+    [1, 0, 0, 1]
+    """
+    nx = model.tokens * model.dim
+    groups = {"joint": list(range(len(sp.variables))), "x": list(range(nx)),
+              "y": list(range(nx, len(sp.variables)))}
+    out = []
+    for p in sp.pieces:
+        out.append({g: max([0, *(poly_degree_in(v, idx) for v in p.values)]) if idx else 0
+                    for g, idx in groups.items()})
+    return out
+
+
 def attained_degree(sp: Spline, model: Model) -> dict:
     """Largest degree of any output polynomial of any piece: jointly, in X and in Y.
 
@@ -223,15 +260,8 @@ def attained_degree(sp: Spline, model: Model) -> dict:
     >>> attained_degree(expand_model(m), m)
     {'joint': 3, 'x': 3, 'y': 0}
     """
-    nx = model.tokens * model.dim
-    groups = {"joint": list(range(len(sp.variables))), "x": list(range(nx)),
-              "y": list(range(nx, len(sp.variables)))}
-    out = {}
-    for g, idx in groups.items():
-        out[g] = max((max(poly_degree_in(v, idx) for v in p.values) for p in sp.pieces
-                      if p.values), default=-1) if idx else 0
-        out[g] = max(out[g], 0)
-    return out
+    per = piece_degrees(sp, model)
+    return {g: max([0, *(d[g] for d in per)]) for g in ("joint", "x", "y")}
 
 
 def verify_expansion(model: Model, sp: Spline, points: int = 200, seed: int = 0,

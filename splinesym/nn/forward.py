@@ -178,6 +178,7 @@ def attention(att: Attention, Zq, Zkv, be: Backend, where: str):
         def label(idx, h=h):
             return f"{where} head {h} (query {idx[0] + 1}, key {idx[1] + 1})"
 
+        label.stage = f"{where} head {h}"
         A = be.activation(S, att.activation, att.beta, mask, label)
         outs.append(A @ V)
     H = outs[0] if len(outs) == 1 else be.hstack(outs)
@@ -193,6 +194,7 @@ def ffn(f: FFN, Z, be: Backend, where: str):
     def label(idx):
         return f"{where} FFN unit {idx[1] + 1} (token {idx[0] + 1})"
 
+    label.stage = f"{where} FFN"
     H = be.activation(P, "relu", 1, None, label)
     out = H @ be.weight(f.W2)
     if f.b2 is not None:
