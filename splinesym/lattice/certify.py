@@ -61,9 +61,9 @@ from ..cells.decision import check_witness
 from ..cells.linear import affine_witness, farkas_multipliers
 from ..errors import SplinesymError
 from ..poly import Poly, PolyRing, is_affine, to_fmpq, to_fraction
-from ..region import factor_normalized, poly_key
+from ..region import factor_normalized
 from ..spline import Spline
-from .expr import MaxMin
+from .expr import MaxMin, fmt, pkey
 from .signs import SignProver, _fs
 
 __all__ = ["certify_maxmin", "CertifyResult", "decide_conditions", "verify_maxmin_claim",
@@ -171,13 +171,15 @@ class _Certifier:
         self.empties = 0
 
     # -- proofs --------------------------------------------------------------------------------
-    def _prove(self, conds, p: Poly, v: Poly, rel: int, solver: bool = True):
-        key = (tuple((poly_key(g), s) for g, s in conds), poly_key(p), poly_key(v), rel, solver)
+    def _prove(self, conds, p: Poly, v: Poly, rel: int, solver: bool = True, ckey=None):
+        if ckey is None:
+            ckey = tuple((pkey(g), s) for g, s in conds)
+        key = (ckey, pkey(p), pkey(v), rel, solver)
         if key in self.cache:
             return self.cache[key]
         q = p - v
         parts = None
-        pp, pv = self.mm.parts.get(poly_key(p)), self.mm.parts.get(poly_key(v))
+        pp, pv = self.mm.parts.get(pkey(p)), self.mm.parts.get(pkey(v))
         if pp is not None and pv is not None:
             zero = self.R.zero()
             parts = {s: pp.get(s, zero) - pv.get(s, zero) for s in dict.fromkeys([*pp, *pv])}
@@ -214,11 +216,12 @@ class _Certifier:
         if got != vw:
             raise _Fail(f"max-min = {to_fraction(got)} but the spline = {to_fraction(vw)} at "
                         f"{[str(c) for c in w]}: the identity is false")
-        vkey = poly_key(v)
+        vkey = pkey(v)
+        ckey = tuple((pkey(g), s) for g, s in conds)
         cands = [i for i, t in enumerate(terms)
-                 if min(vals[i]) == vw and any(poly_key(p) == vkey for p in t)]
+                 if min(vals[i]) == vw and any(pkey(p) == vkey for p in t)]
         if not cands:
-            raise _Fail(f"no term contains the piece value {self.R.format(v)} at a witness")
+            raise _Fail(f"no term contains the piece value {fmt(self.R, v)} at a witness")
         tops = used.setdefault("tops", set())
         ents = used.setdefault("entries", {})
         cands.sort(key=lambda i: (i not in tops, len(terms[i])))
@@ -228,12 +231,13 @@ class _Certifier:
             evs = []
             eq = None
             for j, p in enumerate(terms[i]):
-                if poly_key(p) == vkey:
+                if pkey(p) == vkey:
                     if eq is None:
                         eq = j
                     evs.append({"entry": j, "by": "zero"})
                     continue
-                ev = self._prove(conds, p, v, 1, solver=False) or self._prove(conds, p, v, 1)
+                ev = (self._prove(conds, p, v, 1, False, ckey)
+                      or self._prove(conds, p, v, 1, True, ckey))
                 if ev is None:
                     split_q = split_q or (p - v)
                     evs = None
@@ -252,7 +256,7 @@ class _Certifier:
                 found = None
                 for solver in (False, True):
                     for j in order[:4] if not solver else order[:1]:
-                        ev = self._prove(conds, row[j], v, -1, solver=solver)
+                        ev = self._prove(conds, row[j], v, -1, solver, ckey)
                         if ev is not None:
                             found = {"term": t, "entry": j, **ev}
                             break
@@ -279,7 +283,7 @@ class _Certifier:
         if f is None:
             raise _Fail(f"no polynomial to split on in {self._conds_str(conds)}")
         self.splits += 1
-        out = {"split": self.R.format(f)}
+        out = {"split": fmt(self.R, f)}
         fw = f(*args)
         for s, name in ((1, "pos"), (-1, "neg")):
             child_w = w if fw * s > 0 else None
@@ -287,16 +291,16 @@ class _Certifier:
         return out
 
     def _split_factor(self, conds, q: Poly) -> Poly | None:
-        have = {poly_key(g) for g, _ in conds}
+        have = {pkey(g) for g, _ in conds}
         _, fs = factor_normalized(q)
         for f, m in fs:
-            if m % 2 and poly_key(f) not in have and not f.is_constant():
+            if m % 2 and pkey(f) not in have and not f.is_constant():
                 if self.prover.sign_of_factor(conds, f) is None:
                     return f
         return None
 
     def _conds_str(self, conds) -> str:
-        return ", ".join(f"{self.R.format(g)} {'>' if s > 0 else '<'} 0" for g, s in conds) \
+        return ", ".join(f"{fmt(self.R, g)} {'>' if s > 0 else '<'} 0" for g, s in conds) \
             or "everywhere"
 
 
@@ -389,10 +393,10 @@ def _preselect(mm: MaxMin, sp: Spline) -> MaxMin | None:
                 return None
             args = [to_fmpq(c) for c in piece.witness]
             vw = piece.values[o](*args)
-            vkey = poly_key(piece.values[o])
+            vkey = pkey(piece.values[o])
             cover.append({i for i, t in enumerate(ts)
                           if min(p(*args) for p in t) == vw
-                          and any(poly_key(p) == vkey for p in t)})
+                          and any(pkey(p) == vkey for p in t)})
         chosen: list[int] = []
         todo = set(range(len(cover)))
         while todo:
@@ -457,10 +461,10 @@ def _claim(mm: MaxMin, o: int, pieces) -> dict:
             "evidence": {
                 "method": METHOD, "output": mm.outputs[o], "output_index": o,
                 "variables": list(R.names),
-                "terms": [[R.format(p) for p in t] for t in mm.terms[o]],
+                "terms": [[fmt(R, p) for p in t] for t in mm.terms[o]],
                 "pieces": [{"piece": k,
-                            "region": [[R.format(g), "+" if s > 0 else "-"] for g, s in conds],
-                            "value": R.format(v), "tree": node}
+                            "region": [[fmt(R, g), "+" if s > 0 else "-"] for g, s in conds],
+                            "value": fmt(R, v), "tree": node}
                            for k, conds, v, node in pieces],
                 "coverage": "the pieces of subject.spline (their dense union is the spline's "
                             "own claim)"}}

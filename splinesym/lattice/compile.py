@@ -49,9 +49,8 @@ from ..io.jsonio import number_to_json
 from ..nn.forward import evaluate_model
 from ..nn.model import Model, model_from_dict
 from ..poly import PolyRing, to_fraction
-from ..region import poly_key
 from ..spline import Piece, Spline
-from .expr import MaxMin
+from .expr import MaxMin, pkey
 
 __all__ = ["compile_maxmin", "check_points", "roundtrip", "rename_spline", "maxmin_spline"]
 
@@ -99,7 +98,7 @@ def compile_maxmin(mm: MaxMin) -> tuple[Model, dict]:
     for ts in mm.terms:
         for t in ts:
             for p in t:
-                polys.setdefault(poly_key(p), p)
+                polys.setdefault(pkey(p), p)
     # monomials of degree >= 2 and their factors
     unit = tuple([0] * n)
     need: dict[tuple, tuple] = {}
@@ -136,7 +135,7 @@ def compile_maxmin(mm: MaxMin) -> tuple[Model, dict]:
             row = []
             for p in t:
                 row.append(width)
-                occ_of.setdefault(poly_key(p), []).append(width)
+                occ_of.setdefault(pkey(p), []).append(width)
                 width += 1
             o_terms.append(row)
         occ.append(o_terms)

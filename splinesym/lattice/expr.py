@@ -43,12 +43,32 @@ from fractions import Fraction
 
 from ..errors import InvalidInputError
 from ..poly import Poly, PolyRing, to_fmpq, to_fraction
-from ..region import poly_key
 
 __all__ = ["LExpr", "leaf", "constant", "relu", "maximum", "minimum", "flatten", "MaxMin",
-           "HintBook", "FlattenTooLargeError"]
+           "HintBook", "FlattenTooLargeError", "pkey", "fmt"]
 
 _ids = itertools.count(1)
+
+
+def pkey(p: Poly) -> str:
+    """A hashable exact key of a polynomial within one ring (its canonical string; much faster
+    than :func:`splinesym.region.poly_key` for polynomials in many variables)."""
+    return str(p)
+
+
+_FMT: dict = {}
+
+
+def fmt(ring: PolyRing, p: Poly) -> str:
+    """``ring.format(p)`` with a cache (formatting large polynomials is slow)."""
+    k = (ring.names, str(p))
+    got = _FMT.get(k)
+    if got is None:
+        if len(_FMT) > 200000:
+            _FMT.clear()
+        # flint's own printing is the same sympy syntax up to "^", and much faster
+        got = _FMT[k] = k[1].replace("^", "**")
+    return got
 
 
 class FlattenTooLargeError(InvalidInputError):
@@ -334,7 +354,7 @@ def _lattice(cls, xs: Sequence) -> LExpr:
     for x in xs:
         x = _coerce(ring, x)
         for y in (x.items if isinstance(x, cls) else (x,)):
-            key = ("p", poly_key(y.poly)) if isinstance(y, Leaf) else ("n", y.uid)
+            key = ("p", pkey(y.poly)) if isinstance(y, Leaf) else ("n", y.uid)
             if key not in seen:
                 seen[key] = y
                 items.append(y)
@@ -407,7 +427,7 @@ class HintBook:
 
     def add(self, c0, squares: Sequence[tuple[Fraction, Poly]]) -> None:
         sq = [(Fraction(w), e) for w, e in squares if not e.is_zero()]
-        key = (Fraction(c0), tuple(sorted((w, poly_key(e)) for w, e in sq)))
+        key = (Fraction(c0), tuple(sorted((w, pkey(e)) for w, e in sq)))
         if key in self._seen or not sq:
             return
         self._seen.add(key)
@@ -440,7 +460,7 @@ class MaxMin:
     hints : HintBook
         Sum-of-squares families used by the construction (in memory only).
     parts : dict
-        ``poly_key(p) -> {slot: polynomial}``: how an entry decomposes as a sum over the
+        ``pkey(p) -> {slot: polynomial}``: how an entry decomposes as a sum over the
         summands it came from (in memory only; helps certification).
     """
 
@@ -484,7 +504,7 @@ class MaxMin:
         """Terms, entries, distinct polynomials and the largest degree, per output and total."""
         per = []
         for ts in self.terms:
-            distinct = {poly_key(p) for t in ts for p in t}
+            distinct = {pkey(p) for t in ts for p in t}
             per.append({"terms": len(ts), "entries": sum(len(t) for t in ts),
                         "max_term_size": max((len(t) for t in ts), default=0),
                         "distinct_polynomials": len(distinct),
@@ -493,7 +513,7 @@ class MaxMin:
         return {"outputs": per,
                 "terms": sum(d["terms"] for d in per),
                 "entries": sum(d["entries"] for d in per),
-                "distinct_polynomials": len({poly_key(p) for ts in self.terms for t in ts
+                "distinct_polynomials": len({pkey(p) for ts in self.terms for t in ts
                                              for p in t}),
                 "max_degree": self.max_degree()}
 
@@ -505,7 +525,7 @@ class MaxMin:
             for t in ts:
                 d = {}
                 for p in t:
-                    d.setdefault(poly_key(p), p)
+                    d.setdefault(pkey(p), p)
                 keyed.append(d)
             keep = _absorb_dicts(keyed)
             out.append([list(d.values()) for d in keep])
@@ -546,7 +566,7 @@ class _Flattener:
         self.zero = self.intern(ring.zero(), {})
 
     def intern(self, p: Poly, parts: dict | None) -> int:
-        k = poly_key(p)
+        k = pkey(p)
         i = self.index.get(k)
         if i is None:
             i = len(self.polys)
@@ -746,9 +766,9 @@ def flatten(exprs: Sequence[LExpr], outputs: Sequence[str], *, max_terms: int = 
     for ts in terms:
         for t in ts:
             for p in t:
-                i = fl.index[poly_key(p)]
+                i = fl.index[pkey(p)]
                 if fl.parts[i]:
-                    parts[poly_key(p)] = fl.parts[i]
+                    parts[pkey(p)] = fl.parts[i]
     mm = MaxMin(ring, list(outputs), terms, method, hints=fl.hints, parts=parts)
     mm.stats["dag_nodes"] = sum(e.count_nodes() for e in exprs)
     mm.stats["terms_flattened"] = sum(len(t) for t in terms)

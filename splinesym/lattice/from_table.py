@@ -32,10 +32,10 @@ from fractions import Fraction
 from ..cells import Budget, Decider, enumerate_regions
 from ..errors import InvalidSplineTableError, SplinesymError
 from ..poly import to_fmpq
-from ..region import BreakTable, poly_key
+from ..region import BreakTable
 from ..spline import Spline
 from .certify import decide_conditions
-from .expr import HintBook, MaxMin
+from .expr import HintBook, MaxMin, pkey
 from .signs import SignProver
 
 __all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "KNOWN"]
@@ -135,10 +135,10 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
             ci = sp.conditions(pi.region)
             vi = pi.values[o]
             t = [vi]
-            keys = {poly_key(vi)}
+            keys = {pkey(vi)}
             for j, pj in enumerate(P):
                 vj = pj.values[o]
-                if j == i or poly_key(vj) == poly_key(vi):
+                if j == i or pkey(vj) == pkey(vi):
                     continue
                 cj = sp.conditions(pj.region)
                 if prover.prove(cj, vi - vj, -1) is not None:
@@ -149,7 +149,7 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                     q = None
                     for k, pk in enumerate(P):
                         vk = pk.values[o]
-                        if k in (i, j) or poly_key(vk) in (poly_key(vi), poly_key(vj)):
+                        if k in (i, j) or pkey(vk) in (pkey(vi), pkey(vj)):
                             continue
                         if (prover.prove(ci, vk - vi, 1, solver=False) is not None
                                 and prover.prove(cj, vk - vj, -1, solver=False) is not None):
@@ -170,8 +170,8 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                         raise NoRepresentationError(
                             f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: "
                             + KNOWN)
-                if poly_key(q) not in keys:
-                    keys.add(poly_key(q))
+                if pkey(q) not in keys:
+                    keys.add(pkey(q))
                     t.append(q)
             terms.append(t)
         all_terms.append(terms)

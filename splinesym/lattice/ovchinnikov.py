@@ -25,9 +25,8 @@ from ..cells.decision import check_witness
 from ..cells.linear import affine_witness, farkas_multipliers
 from ..errors import InvalidInputError
 from ..poly import is_affine, to_fmpq
-from ..region import poly_key
 from ..spline import Spline
-from .expr import MaxMin
+from .expr import MaxMin, pkey
 
 __all__ = ["is_cpwl", "ovchinnikov_maxmin"]
 
@@ -57,8 +56,9 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
     for o in range(len(sp.outputs)):
         comps = {}
         for p in sp.pieces:
-            comps.setdefault(poly_key(p.values[o]), p.values[o])
+            comps.setdefault(pkey(p.values[o]), p.values[o])
         comp_list = list(comps.values())
+        comp_keys = list(comps)
         terms = []
         seen = set()
         for p in sp.pieces:
@@ -67,8 +67,9 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
             w = p.witness if p.witness is not None and check_witness(conds, p.witness) else None
             args = [to_fmpq(c) for c in w] if w is not None else None
             S = []
-            for lj in comp_list:
-                if poly_key(lj) == poly_key(li):
+            ki = pkey(li)
+            for lj, kj in zip(comp_list, comp_keys, strict=True):
+                if kj == ki:
                     S.append(lj)
                     continue
                 d = lj - li
@@ -89,7 +90,7 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
                 elif ans != "sat":
                     raise InvalidInputError(f"could not decide whether {R.format(lj)} >= "
                                             f"{R.format(li)} on a piece", "pieces")
-            key = frozenset(poly_key(q) for q in S)
+            key = frozenset(map(pkey, S))
             if key not in seen:
                 seen.add(key)
                 terms.append(S)

@@ -41,8 +41,8 @@ from fractions import Fraction
 
 from ..cells.linear import exact_solve, farkas_multipliers
 from ..poly import Poly, PolyRing, is_affine, to_fmpq, to_fraction
-from ..region import factor_normalized, poly_key
-from .expr import HintBook
+from ..region import factor_normalized
+from .expr import HintBook, fmt, pkey
 
 __all__ = ["SignProver", "region_interval", "sturm_count", "gram_sos"]
 
@@ -174,7 +174,7 @@ def gram_sos(ring: PolyRing, q: Poly) -> tuple[int, list[tuple[Fraction, Poly]]]
 
     >>> R = PolyRing(["x", "y"])
     >>> s, sq = gram_sos(R, R.parse("x**2 - x*y + y**2 + 1"))
-    >>> s, [(str(d), R.format(l)) for d, l in sq]
+    >>> s, [(str(d), fmt(R, l)) for d, l in sq]
     (1, [('1', '1'), ('1', 'x - 1/2*y'), ('3/4', 'y')])
     """
     n = ring.nvars
@@ -304,7 +304,7 @@ class SignProver:
                 e = self._prove_parts(conds, g, rel, depth + 1)
             if e is None:
                 return None
-            sub.append({"poly": self.ring.format(tot), **e})
+            sub.append({"poly": fmt(self.ring, tot), **e})
         if not sub:
             return {"by": "zero"}
         return sub[0] if len(sub) == 1 else {"by": "sum", "parts": sub}
@@ -338,11 +338,11 @@ class SignProver:
                 r = q - g * to_fmpq(lam)
                 er = self._prove_alone(conds, r, rel, peel - 1)
                 if er is not None:
-                    first = {"poly": self.ring.format(g * to_fmpq(lam)), "by": "product",
+                    first = {"poly": fmt(self.ring, g * to_fmpq(lam)), "by": "product",
                              "const": _fs(lam),
-                             "factors": [{"poly": self.ring.format(g), "power": 1,
+                             "factors": [{"poly": fmt(self.ring, g), "power": 1,
                                           "why": {"cond": k}}]}
-                    rest = [] if r.is_zero() else [{"poly": self.ring.format(r), **er}]
+                    rest = [] if r.is_zero() else [{"poly": fmt(self.ring, r), **er}]
                     return {"by": "sum", "parts": [first, *rest]}
         return None
 
@@ -381,7 +381,7 @@ class SignProver:
                         factors.append([f, m, {"even": True}])
                         continue
                     k = next((i for i, (g, _) in enumerate(conds)
-                              if poly_key(g) == poly_key(f)), None)
+                              if pkey(g) == pkey(f)), None)
                     if k is not None:
                         factors.append([f, m, {"cond": k}])
                         sign *= conds[k][1]
@@ -397,13 +397,13 @@ class SignProver:
         if c < 0:
             sign = -sign
         ev = {"by": "product", "const": _fs(c),
-              "factors": [{"poly": R.format(f), "power": m, "why": why} for f, m, why in factors]}
+              "factors": [{"poly": fmt(R, f), "power": m, "why": why} for f, m, why in factors]}
         return sign, ev
 
     def _justify(self, conds: Conds, f: Poly) -> tuple[int, dict] | None:
         """Sign of a (non-constant) polynomial on the region: cond, sos or sturm."""
         for k, (g, s) in enumerate(conds):
-            if poly_key(g) == poly_key(f):
+            if pkey(g) == pkey(f):
                 return s, {"cond": k}
         fam = self._family(f)
         if fam is not None:
@@ -413,7 +413,7 @@ class SignProver:
             if got is not None:
                 s, sq = got
                 return s, {"sos": {"scale": str(s), "const": "0",
-                                   "squares": [[_fs(d), self.ring.format(l)] for d, l in sq]}}
+                                   "squares": [[_fs(d), fmt(self.ring, l)] for d, l in sq]}}
         if self.ring.nvars == 1:
             lo, hi = region_interval(conds)
             cnt = sturm_count(_ucoeffs(f), lo, hi)
@@ -423,7 +423,7 @@ class SignProver:
         return None
 
     def _family(self, f: Poly) -> tuple[int, dict] | None:
-        key = poly_key(f)
+        key = pkey(f)
         if key in self._family_cache:
             return self._family_cache[key]
         out = None
@@ -463,7 +463,7 @@ class SignProver:
         for (w, e), ae in zip(sq, a, strict=True):
             shift = ae / (2 * w * lam)
             C -= w * shift * shift
-            squares.append([_fs(w), R.format(e + R.const(shift))])
+            squares.append([_fs(w), fmt(R, e + R.const(shift))])
         if C < 0:
             return None
         sign = 1 if lam > 0 else -1

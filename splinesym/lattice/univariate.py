@@ -28,9 +28,9 @@ from fractions import Fraction
 
 from ..errors import InvalidInputError, InvalidSplineTableError
 from ..poly import Poly, to_fmpq
-from ..region import factor_normalized, poly_key
+from ..region import factor_normalized
 from ..spline import Spline
-from .expr import HintBook, MaxMin
+from .expr import HintBook, MaxMin, pkey
 from .signs import region_interval
 
 __all__ = ["univariate_maxmin", "univariate_pieces"]
@@ -98,7 +98,7 @@ def univariate_maxmin(sp: Spline) -> MaxMin:
         seq: list[tuple[Fraction | None, Poly]] = []
         for lo, _hi, k in ivs:
             v = sp.pieces[k].values[o]
-            if seq and poly_key(seq[-1][1]) == poly_key(v):
+            if seq and pkey(seq[-1][1]) == pkey(v):
                 continue
             seq.append((lo, v))
         knots = [lo for lo, _ in seq[1:]]
