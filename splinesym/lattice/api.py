@@ -118,24 +118,33 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     sp: Spline | None = None
     if kind == "model":
         model: Model = obj
+        mm = None
         if method in ("auto", "lattice"):
+            from .expr import FlattenTooLargeError
             from .from_model import model_maxmin
 
-            mm = model_maxmin(model, max_terms=max_terms)
+            try:
+                mm = model_maxmin(model, max_terms=max_terms)
+            except FlattenTooLargeError as exc:
+                if method == "lattice":
+                    raise
+                notes.append(f"lattice form too large ({exc.problem.split(';')[0]}): built "
+                             "from the expanded spline instead")
             used = "lattice"
             secs["construct"] = round(time.monotonic() - t0, 3)
-            if certify:
+            if certify and mm is not None:
                 from ..nn.expand import expand_model
 
                 t1 = time.monotonic()
                 sp = expand_model(model, time_limit=time_limit)
                 secs["expand"] = round(time.monotonic() - t1, 3)
-        else:
+        if mm is None:
             from ..nn.expand import expand_model
 
             sp = expand_model(model, time_limit=time_limit)
             secs["expand"] = round(time.monotonic() - t0, 3)
             kind, obj = "spline", sp
+            validate = False  # the engine's own expansion, not a user's table
     if kind == "spline":
         sp = obj
         if sp.parameters:
@@ -158,6 +167,9 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         secs["construct"] = round(time.monotonic() - t1, 3)
     cert = None
     if certify and sp is not None:
+        if not sp.complete:
+            notes.append("the spline is incomplete (" + "; ".join(sp.notes) + "): the "
+                         "certification covers only its listed pieces")
         t1 = time.monotonic()
         cert = certify_maxmin(mm, sp, prune=prune, solver_timeout=solver_timeout,
                               time_limit=time_limit)

@@ -45,9 +45,8 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..errors import SplinesymError
-from ..io.jsonio import number_to_json
 from ..nn.forward import evaluate_model
-from ..nn.model import Model, model_from_dict
+from ..nn.model import FFN, Attention, Block, Head, Model, Residual
 from ..poly import PolyRing, to_fraction
 from ..spline import Piece, Spline
 from .expr import MaxMin, pkey
@@ -260,16 +259,7 @@ def compile_maxmin(mm: MaxMin) -> tuple[Model, dict]:
     for o, s in enumerate(finals):
         Rd[s][o] = 1
 
-    def js(x):
-        if isinstance(x, list):
-            return [js(v) for v in x]
-        if isinstance(x, dict):
-            return {k: js(v) for k, v in x.items()}
-        return number_to_json(x) if isinstance(x, (int, Fraction)) else x
-
-    data = {"format": "splinesym.model/1", "tokens": 1, "dim": n, "embed": E,
-            "encoder": blocks, "readout": Rd}
-    model = model_from_dict(js(data))
+    model = _build_model(n, E, blocks, Rd)
     info = {"blocks": len(blocks), "heads": heads_total, "width": W, "hidden": hidden_total,
             "constant_block": const_slot is not None, "product_blocks": len(product_blocks),
             "tournament_blocks": tournament, "monomials": len(need), "degree": D,
@@ -279,6 +269,34 @@ def compile_maxmin(mm: MaxMin) -> tuple[Model, dict]:
     if D >= 2:
         info["product_blocks_minimum"] = math.ceil(math.log(D, 3) - 1e-12)
     return model, info
+
+
+_ZERO = Fraction(0)
+
+
+def _mat(rows) -> tuple:
+    return tuple(tuple(Fraction(v) if v else _ZERO for v in r) for r in rows)
+
+
+def _build_model(n: int, E, blocks: list[dict], Rd) -> Model:
+    """The model dataclasses directly (no JSON round trip), validated by its shape check."""
+    out = []
+    for b in blocks:
+        att = None
+        if "self_attention" in b:
+            a = b["self_attention"]
+            heads = tuple(Head(_mat(h["WQ"]), _mat(h["WK"]), _mat(h["WV"])) for h in a["heads"])
+            att = Attention(heads, _mat(a["WO"]))
+        ff = None
+        if "ffn" in b:
+            f = b["ffn"]
+            ff = FFN(_mat(f["W1"]), _mat(f["W2"]),
+                     tuple(Fraction(v) for v in f["b1"]) if "b1" in f else None,
+                     tuple(Fraction(v) for v in f["b2"]) if "b2" in f else None)
+        out.append(Block(att, None, ff, Residual()))
+    m = Model(1, n, tuple(out), embed=_mat(E), readout=_mat(Rd))
+    m.output_shape()  # validates every shape
+    return m
 
 
 def check_points(model: Model, mm: MaxMin, npoints: int = 200, seed: int = 0,
