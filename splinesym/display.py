@@ -75,6 +75,11 @@ def summary_text(sp: Spline) -> str:
     if sp.stats and "seconds" in sp.stats:
         out.append(f"time: {sp.stats['seconds']} s")
     out.append("complete: yes" if sp.complete else "complete: NO (see notes)")
+    for reg, pend, what in sp.unexpanded[:10]:
+        conds = ", ".join(f"{b} {'>' if s > 0 else '<'} 0" for b, s in reg) or "everywhere"
+        out.append(f"unexpanded: {{{conds}}} still to split on {len(pend)} break(s) ({what})")
+    if len(sp.unexpanded) > 10:
+        out.append(f"unexpanded: ... and {len(sp.unexpanded) - 10} more (see the JSON output)")
     for n in sp.notes:
         out.append(f"note: {n}")
     return "\n".join(out)

@@ -165,6 +165,9 @@ class Engine:
         self._factor_cache: dict[tuple, SignFactorization] = {}
         #: one record per affine arrangement enumerated over the whole space (Zaslavsky check)
         self.arrangements: list[dict] = []
+        #: regions whose expansion a budget stopped: (region, breaks still to split on, what
+        #: was done); they are not carried into later layers
+        self.unexpanded: list[tuple[Region, list[int], str]] = []
         self.definite_evidence: list[tuple[Poly, int, Decision]] = []
         root_decision = (Decision(UNDECIDED, method="symbolic") if symbolic else
                          Decision(WITNESS, tuple(Fraction(0) for _ in range(ring.nvars)),
@@ -286,6 +289,12 @@ class Engine:
                 facts[idx] = sf
                 if sf.sign_in(cell.region) is None:
                     unknown.update(k for k in sf.odd_breaks() if cell.region.sign(k) is None)
+            if unknown and self.budget.expired():
+                # no budget left to split this cell: record it instead of guessing
+                split = True
+                complete = False
+                self.unexpanded.append((cell.region, sorted(unknown), "not examined"))
+                continue
             if unknown:
                 split = True
                 seeds = [cell.witness] if cell.witness is not None else []
@@ -295,7 +304,11 @@ class Engine:
                                        base_connected=connected)
                 if not enum.complete:
                     complete = False
-                    notes.append(f"cell {ci}: {enum.reason}")
+                    if enum.stopped:
+                        self.unexpanded.append((cell.region, sorted(unknown),
+                                                f"partly examined: {enum.reason}"))
+                    else:
+                        notes.append(f"cell {ci}: {enum.reason}")
                 if enum.zaslavsky is not None:
                     self.arrangements.append({
                         "hyperplanes": len(enum.breaks),

@@ -81,6 +81,9 @@ class Spline:
     complete: bool = True
     notes: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    #: regions a budget left unexpanded: ``(conditions as [(break string, sign)], pending
+    #: breaks as strings, what was done)``; the pieces do not cover them
+    unexpanded: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         state = "complete" if self.complete else "INCOMPLETE"
@@ -177,7 +180,8 @@ class Spline:
         """Exact value at a rational point (see the module docstring for points on breaks)."""
         idx = self.locate(point)
         if not idx:
-            raise AmbiguousPointError(f"no piece contains {list(point)}")
+            where = " (a budget left some regions unexpanded)" if self.unexpanded else ""
+            raise AmbiguousPointError(f"no piece contains {list(point)}{where}")
         vals = None
         for i in idx:
             v = [self.ring.evaluate(p, point) for p in self.pieces[i].values]

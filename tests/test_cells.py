@@ -120,7 +120,14 @@ def test_budget_stops_cleanly_and_says_so():
     dec = Decider(T, Budget(max_cells=3))
     e = enumerate_cells(dec, Region(), list(range(len(T))), base_connected=True,
                         affine_fast_path=False)
-    assert not e.complete and "cell budget" in e.reason
+    assert not e.complete and e.stopped and "cell budget" in e.reason
+    assert "not examined" in e.reason
+    # the wall-crossing search lists its unexplored frontier as undecided
+    R, T = random_arrangement(random.Random(2), 8, 2)
+    dec = Decider(T, Budget(max_cells=3))
+    e = enumerate_cells(dec, Region(), list(range(len(T))), [(0, 0)], base_connected=True,
+                        affine_fast_path=False)
+    assert not e.complete and e.stopped
     assert any(d.status == "undecided" for d in e.cells.values())
 
 

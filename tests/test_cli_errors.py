@@ -108,4 +108,5 @@ def test_expand_outputs(tmp_path, capsys):
     assert "\\begin{cases}" in capsys.readouterr().out
     assert main(["expand"]) == 0
     text = capsys.readouterr().out
-    assert "g0 =" in text and "[from enc1.self.head1.S[1,1]]" in text and "witness:" in text
+    assert "g0 =" in text and "witness:" in text
+    assert "[from encoder 1 self-attention head 1 (query 1, key 1)]" in text

@@ -63,6 +63,8 @@ class Enumeration:
     complete: bool = True
     reason: str = ""
     zaslavsky: int | None = None
+    #: a budget stopped the enumeration: patterns beyond those listed were not examined
+    stopped: bool = False
 
     def region(self, pattern: Pattern) -> Region:
         return self.base.refine(dict(zip(self.breaks, pattern)))
@@ -132,18 +134,21 @@ def enumerate_cells(decider: Decider, base: Region, breaks: Sequence[int],
         exhaustive = True
     if exhaustive:
         stopped = None
+        examined = 0
         for code in range(2**k):
             pat = tuple(1 if (code >> i) & 1 == 0 else -1 for i in range(k))
             if not budget.take_cell():
                 stopped = budget.exhausted_reason()
-                res.cells[pat] = Decision(UNDECIDED, method="budget", note=stopped)
-                continue
+                break
+            examined += 1
             d = decider.decide(res.region(pat), seeds)
             (res.empty if d.empty else res.cells)[pat] = d
         _add_edges(res)
         res.complete = stopped is None
+        res.stopped = stopped is not None
         res.reason = ("every sign pattern examined" if stopped is None else
-                      f"stopped: {stopped}; unexamined patterns are listed as undecided")
+                      f"stopped: {stopped}; {2**k - examined} of {2**k} sign patterns were not "
+                      "examined")
         return res
     # wall-crossing search from the seeds (and the sample cloud inside the base)
     queue: deque[Pattern] = deque()
@@ -186,6 +191,7 @@ def enumerate_cells(decider: Decider, base: Region, breaks: Sequence[int],
     undecided = sum(1 for d in res.cells.values() if d.status == UNDECIDED)
     if stopped:
         res.complete = False
+        res.stopped = True
         res.reason = f"stopped: {stopped}; frontier patterns are listed as undecided"
     elif not base_connected:
         res.complete = False

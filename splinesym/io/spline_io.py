@@ -55,6 +55,10 @@ def spline_to_dict(sp: Spline) -> dict:
     if any(sp.break_labels):
         out["break_origins"] = [list(lb) for lb in sp.break_labels]
     out["complete"] = sp.complete
+    if sp.unexpanded:
+        out["unexpanded"] = [{"region": [[b, "+" if s > 0 else "-"] for b, s in reg],
+                              "pending_breaks": pend, "note": what}
+                             for reg, pend, what in sp.unexpanded]
     if sp.notes:
         out["notes"] = list(sp.notes)
     return out

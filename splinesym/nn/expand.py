@@ -103,6 +103,29 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         Seconds z3 may spend on one cell.
     merge : bool
         Merge neighbouring pieces with equal values.
+
+    Notes
+    -----
+    The forward pass runs on piecewise arrays: each ReLU (of an attention score or an FFN unit)
+    refines the current cells by the signs of the irreducible factors of its argument; a
+    refinement is enumerated by wall crossing with the decision tiers of :mod:`splinesym.cells`
+    (empty sign patterns are dropped, each kept cell carries its label and evidence), and
+    ``stats["stages"]`` records cells in and out, patterns examined and time per ReLU stage.
+
+    With weight symbols (``model.symbols()``) the ring is the inputs followed by the symbols,
+    nothing is decided, and *every* sign pattern of the breaks is kept as an ``undecided``
+    piece (a note says so). Factors that involve only weight symbols (``a`` and ``b`` in the
+    score ``a*b*x1_1*x2_1``) are breaks like any other: a pattern then also fixes their signs,
+    i.e. it is a statement for the weights in that orthant. The patterns still cover inputs x
+    weights, so a degree bound shown on every pattern (:func:`piece_degrees`) holds for every
+    weight. The number of patterns grows as 2^(number of breaks) per refined cell: keep symbolic
+    instances small.
+
+    >>> from splinesym.nn.zoo import random_model
+    >>> from splinesym.nn.model import model_from_dict
+    >>> sp = expand_model(model_from_dict(random_model("cross", seed=0)))
+    >>> sp.complete, sp.max_degree(), sp.stats["structural_degree"]
+    (True, 3, {'joint': 3, 'x': 2, 'y': 1})
     """
     t0 = time.monotonic()
     check_expandable(model)
@@ -129,6 +152,10 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     reason = budget.exhausted_reason()
     if reason:
         notes.append(f"budget: {reason}")
+    if eng.unexpanded:
+        notes.append(f"{len(eng.unexpanded)} region(s) were not fully expanded (budget); they "
+                     "are listed under 'unexpanded' with the breaks still to split on, and the "
+                     "pieces do not cover them")
     sp = Spline(ring, variables, model.output_names(), list(eng.table.polys), pieces,
                 [list(lb) for lb in eng.table.labels],
                 out.partition.complete and not symbols and reason is None, notes)
@@ -148,7 +175,16 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     }
     if eng.arrangements:
         sp.stats["arrangements"] = eng.arrangements
+    if eng.unexpanded:
+        sp.unexpanded = [(_reindex_region(r, sp, eng), [ring.format(eng.table[k]) for k in ks],
+                          what) for r, ks, what in eng.unexpanded]
     return sp
+
+
+def _reindex_region(region, sp: Spline, eng: Engine) -> list:
+    """A region of the engine's break table as ``[(break string, sign)]`` (the spline's break
+    indices may differ after merging)."""
+    return [(eng.ring.format(eng.table[k]), s) for k, s in region]
 
 
 def _definite_record(ring: PolyRing, f, sign: int, d) -> dict:
