@@ -169,6 +169,29 @@ class _Certifier:
         self.leaves = 0
         self.splits = 0
         self.empties = 0
+        #: with ``defer``, a leaf's top term is chosen at its witness and the proofs that its
+        #: entries are >= the value are made after pruning, for the kept entries only
+        self.defer = False
+        self.pending: list = []
+
+    def finish_pending(self, keep) -> None:
+        """Prove the deferred top signs for the entries ``keep[o][term]`` (raise _Fail)."""
+        for o, leaf, conds, ckey, v in self.pending:
+            i = leaf["top"]
+            row = self.mm.terms[o][i]
+            evs = []
+            for j in sorted(keep[o].get(i, range(len(row)))):
+                p = row[j]
+                if pkey(p) == pkey(v):
+                    evs.append({"entry": j, "by": "zero"})
+                    continue
+                ev = (self._prove(conds, p, v, 1, False, ckey)
+                      or self._prove(conds, p, v, 1, True, ckey))
+                if ev is None:
+                    raise _Fail(f"deferred top proof failed for entry {fmt(self.R, p)}")
+                evs.append({"entry": j, **ev})
+            leaf["top_signs"] = evs
+        self.pending = []
 
     # -- proofs --------------------------------------------------------------------------------
     def _prove(self, conds, p: Poly, v: Poly, rel: int, solver: bool = True, ckey=None):
@@ -227,7 +250,11 @@ class _Certifier:
         cands.sort(key=lambda i: (i not in tops, len(terms[i])))
         split_q = None
         top = None
-        for i in cands[:4]:
+        if self.defer:
+            i = cands[0]
+            eq = next(j for j, p in enumerate(terms[i]) if pkey(p) == vkey)
+            top = (i, eq, None)
+        for i in ([] if self.defer else cands[:4]):
             evs = []
             eq = None
             for j, p in enumerate(terms[i]):
@@ -275,8 +302,11 @@ class _Certifier:
             for b in below:
                 ents.setdefault(b["term"], set()).add(b["entry"])
             self.leaves += 1
-            return {"leaf": {"witness": [_fs(c) for c in w], "top": i, "equal": eq,
-                             "top_signs": evs, "below": below}}
+            leaf = {"witness": [_fs(c) for c in w], "top": i, "equal": eq,
+                    "top_signs": evs, "below": below}
+            if evs is None:
+                self.pending.append((o, leaf, list(conds), ckey, v))
+            return {"leaf": leaf}
         if depth >= self.max_depth or split_q is None:
             raise _Fail(f"no proof at depth {depth} in {self._conds_str(conds)}")
         f = self._split_factor(conds, split_q)
@@ -306,7 +336,7 @@ class _Certifier:
 
 def certify_maxmin(mm: MaxMin, sp: Spline, *, prune: bool = True, solver_timeout: float = 5.0,
                    time_limit: float | None = None, max_depth: int = 8,
-                   _preselected: bool = False) -> CertifyResult:
+                   _preselected: bool = False, _deferred: bool = False) -> CertifyResult:
     """Certify ``mm = sp`` piece by piece (and prune ``mm`` to what the proofs use).
 
     Parameters
@@ -342,7 +372,14 @@ def certify_maxmin(mm: MaxMin, sp: Spline, *, prune: bool = True, solver_timeout
                 res.maxmin.stats["entries_before"] = res.stats["entries_before"]
                 res.stats["seconds"] = round(time.monotonic() - t0, 3)
                 return res
+    if prune and not _deferred:
+        res = certify_maxmin(mm, sp, prune=True, solver_timeout=solver_timeout,
+                             time_limit=time_limit, max_depth=max_depth,
+                             _preselected=_preselected, _deferred=True)
+        if res.certified:
+            return res
     C = _Certifier(mm, sp, solver_timeout, max_depth, deadline)
+    C.defer = _deferred
     trees: list[list | None] = []
     useds: list[dict] = []
     failures = []
@@ -359,6 +396,12 @@ def certify_maxmin(mm: MaxMin, sp: Spline, *, prune: bool = True, solver_timeout
             pieces = None
         trees.append(pieces)
         useds.append(used)
+    if C.pending and not failures:
+        keep = [{t: set(e) for t, e in u.get("entries", {}).items()} for u in useds]
+        try:
+            C.finish_pending(keep)
+        except _Fail as exc:
+            failures.append(str(exc))
     before = mm.size()
     terms = [list(map(list, ts)) for ts in mm.terms]
     if prune and not failures:
