@@ -68,6 +68,13 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidInputError("no certificate: certification was not run (a max-min input "
                                     "or --no-certify)", "--certificate")
         write_atomic(args.certificate, json.dumps(cert, indent=1) + "\n")
+        from ..lattice.certify import verify_certificate
+
+        checks = verify_certificate(cert)
+        if args.format == "text":
+            text += (f"certificate {args.certificate}: {len(checks)} claim(s) re-verified "
+                     f"from the file's data: " + "; ".join(f"{s} ({m})" for s, m in checks)
+                     + "\n")
     if args.out:
         write_atomic(args.out, text)
     else:

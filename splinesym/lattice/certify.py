@@ -609,20 +609,76 @@ def _factor_sign(conds, f: dict, why: dict, names) -> int:
               "the factor")
         return 1 if scale > 0 else -1
     if why.get("sturm"):
-        from .signs import _inner_point, _ueval, region_interval, sturm_count
-
         _need(n == 1, "sturm evidence needs one variable")
         deg = max((e[0] for e in f), default=0)
         coeffs = [Fraction(0)] * (deg + 1)
         for e, c in f.items():
             coeffs[e[0]] = Fraction(c)
         lo, hi = _interval_dicts(conds)
-        _need(sturm_count(coeffs, lo, hi) == 0, "the factor has a root in the interval")
-        v = _ueval(coeffs, _inner_point(lo, hi))
+        _need(_sturm_roots(coeffs, lo, hi) == 0, "the factor has a root in the interval")
+        t = (Fraction(0) if lo is None and hi is None else hi - 1 if lo is None
+             else lo + 1 if hi is None else (lo + hi) / 2)
+        v = _uval(coeffs, t)
         _need(v != 0, "zero at the inner point")
-        del region_interval
         return 1 if v > 0 else -1
     raise ClaimFailure(f"unknown factor justification {why!r}")
+
+
+def _uval(a, t):
+    v = Fraction(0)
+    for c in reversed(a):
+        v = v * t + c
+    return v
+
+
+def _sturm_roots(p, lo, hi):
+    """Distinct real roots of ``p`` (coefficients, low degree first) in ``(lo, hi)``; None
+    when an endpoint is a root (the verifier's own Sturm sequence)."""
+    def trim(a):
+        a = list(a)
+        while a and a[-1] == 0:
+            a.pop()
+        return a
+
+    def rem(a, b):
+        a = trim(a)
+        while len(a) >= len(b) and a:
+            f = a[-1] / b[-1]
+            k = len(a) - len(b)
+            for i, c in enumerate(b):
+                a[i + k] -= f * c
+            a = trim(a)
+        return a
+
+    p = trim(p)
+    if len(p) <= 1:
+        return 0
+    seq = [p, trim([i * c for i, c in enumerate(p)][1:])]
+    while True:
+        r = rem(seq[-2], trim(seq[-1]))
+        if not r:
+            break
+        seq.append([-c for c in r])
+
+    def sign(a, t, side):
+        a = trim(a)
+        if not a:
+            return 0
+        if t is None:
+            s = 1 if a[-1] > 0 else -1
+            return s if (side > 0 or (len(a) - 1) % 2 == 0) else -s
+        v = _uval(a, t)
+        return (v > 0) - (v < 0)
+
+    def var(t, side):
+        sg = [sign(q, t, side) for q in seq]
+        if t is not None and sg[0] == 0:
+            return None
+        sg = [x for x in sg if x]
+        return sum(1 for a, b in zip(sg, sg[1:], strict=False) if a != b)
+
+    va, vb = var(lo, -1), var(hi, 1)
+    return None if va is None or vb is None else va - vb
 
 
 def _interval_dicts(conds):
