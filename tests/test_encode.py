@@ -29,7 +29,7 @@ from splinesym.nn.forward import evaluate_model
 from splinesym.nn.model import model_from_dict
 
 
-def check_encoder(res, npoints=100, roundtrip=True):
+def check_encoder(res, npoints=200, roundtrip=True):
     """Compile, compare the encoder's exact forward pass with the spline at random points, and
     (``roundtrip``) expand the encoder and compare piece by piece."""
     enc = encode(res, verify=roundtrip, points=0)
@@ -75,7 +75,7 @@ def test_cubic_spline():
 
 
 def test_attention_two_tokens():
-    enc = check_encoder(build_maxmin("model", model_from_dict(ATT)), 60)
+    enc = check_encoder(build_maxmin("model", model_from_dict(ATT)), 200)
     assert enc.info["product_blocks"] == enc.info["product_blocks_minimum"] == 2
 
 
@@ -86,7 +86,7 @@ def test_encoder_block_numeric():
     res = block_result()
     model, info = compile_maxmin(res.maxmin)
     assert info["width"] < 60
-    for pt in rand_points(2, 40, seed=3):
+    for pt in rand_points(2, 100, seed=3):
         assert evaluate_model(model, pt) == evaluate_model(m, pt) == res.spline.evaluate(pt)
 
 
@@ -100,7 +100,7 @@ def test_unpruned_lattice_form_is_exact():
 
 @pytest.mark.slow
 def test_encoder_block_roundtrip():
-    check_encoder(block_result(), 60)
+    check_encoder(block_result(), 100)
 
 
 def test_maxmin_input_roundtrip():
@@ -108,7 +108,7 @@ def test_maxmin_input_roundtrip():
         {"name": "f", "max_of_mins": [["x*y", "x*(1 + y**2)"], ["0", "-x*(1 + y**2)"]]},
         {"name": "g", "max_of_mins": [["x", "y"], ["1 - x"]]}]})
     res = build_maxmin("maxmin", mm)
-    enc = check_encoder(res, 100)
+    enc = check_encoder(res, 200)
     assert enc.model.output_names() == ["out1_1", "out1_2"]
 
 
