@@ -339,3 +339,28 @@ def test_cli_expand_slow_examples(name, capsys):
     assert "complete: yes" in out and "max degree 9" in out
     assert "encoder 1 self-attention head 1 (query 1, key 2)" in out
     assert "FFN unit 1 (token 1)" in out
+
+
+def test_cross_attention_multihead_with_wo_biases_scale_and_mask():
+    def head(a, b, c):
+        return {"WQ": [[a, 1]], "WK": [[1, b], [0, 1]], "WV": [[c], [1]], "bQ": [1, -1],
+                "bK": [0, 2],
+                "bV": ["1/2"]}
+
+    d = {"format": "splinesym.model/1", "tokens": 2, "dim": 1, "target_tokens": 2,
+         "target_dim": 1, "embed": [[1, -1]],
+         "decoder": [{"cross_attention": {"heads": [head(1, 2, -1), head(-2, 1, 3)],
+                                          "WO": [[1], [2]], "scale": "1/3", "mask": "causal"},
+                      "residual": True}],
+         "readout": [[2]]}
+    m = model_from_dict(d)
+    sp = expand_model(m)
+    assert sp.complete and sp.stats["structural_degree"] == {"joint": 3, "x": 2, "y": 1}
+    assert attained_degree(sp, m)["joint"] <= 3
+    assert_matches_oracle(m, sp, 200, seed=4)
+    rng = random.Random(9)
+    for _ in range(20):
+        pt = random_point(rng, 4)
+        assert evaluate_model(m, pt) == ref_model(d, pt)
+    # query 1 sees key 1 only
+    assert not any("(query 1, key 2)" in lb for lbs in sp.break_labels for lb in lbs)
