@@ -260,3 +260,37 @@ def test_bad_tables_are_refused():
                                                            ([(1, 1)], ["x - 1"])])
     with pytest.raises(InvalidSplineTableError, match="gap"):
         build_maxmin("spline", gap)
+
+
+@pytest.mark.parametrize("spec", [
+    {"format": "splinesym.model/1", "tokens": 2, "dim": 1, "encoder": [
+        {"self_attention": {"heads": [{"WQ": [[1]], "WK": [[1]], "WV": [[2]]}],
+                            "mask": "causal"}}]},
+    {"format": "splinesym.model/1", "tokens": 1, "dim": 1, "target_tokens": 1, "target_dim": 1,
+     "decoder": [{"self_attention": {"heads": [{"WQ": [[1]], "WK": [[-1]], "WV": [[1]]}]},
+                  "cross_attention": {"heads": [{"WQ": [[1]], "WK": [[1]], "WV": [[1]]}]}}]},
+])
+def test_lattice_form_of_masked_and_decoder_models(spec):
+    """Masked attention and a decoder block with cross attention through the lattice backend:
+    the flat max-min equals the exact forward pass (and the certified form the spline)."""
+    m = model_from_dict(spec)
+    res = build_maxmin("model", m)
+    assert_certified(res)
+    for pt in rand_points(len(m.variables()), 200, seed=7):
+        assert res.maxmin.evaluate(pt) == evaluate_model(m, pt)
+
+
+def test_sample_pruned_lattice_form_is_certified():
+    """A decoder block whose exact lattice form exceeds the term budget: intermediate forms are
+    pruned at sample points and the result is kept because it is certified."""
+    m = model_from_dict({
+        "format": "splinesym.model/1", "tokens": 1, "dim": 1, "target_tokens": 1,
+        "target_dim": 1, "decoder": [
+            {"self_attention": {"heads": [{"WQ": [[1]], "WK": [[-1]], "WV": [[1]]}]},
+             "cross_attention": {"heads": [{"WQ": [[1]], "WK": [[1]], "WV": [[1]]}]},
+             "ffn": {"W1": [[1, -1]], "b1": [0, 1], "W2": [[1], [2]]}}]})
+    res = build_maxmin("model", m)
+    assert res.method == "lattice (sample-pruned, certified)"
+    assert_certified(res)
+    for pt in rand_points(2, 200, seed=8):
+        assert res.maxmin.evaluate(pt) == evaluate_model(m, pt)

@@ -102,6 +102,7 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     NoRepresentationError
         When the table construction finds nothing certifiable (the message says what is known).
     """
+    from .expr import FlattenTooLargeError
     from .from_table import KNOWN, NoRepresentationError, table_maxmin, validate_table
     from .ovchinnikov import is_cpwl, ovchinnikov_maxmin
     from .univariate import univariate_maxmin
@@ -111,6 +112,9 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
                                 "method")
     secs: dict = {}
     notes: list[str] = []
+    kind_in = kind
+    too_large = None
+    pre_cert = None
     t0 = time.monotonic()
     if kind == "maxmin":
         return BuildResult(obj, None, obj.method or "given", None,
@@ -119,20 +123,31 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     if kind == "model":
         model: Model = obj
         mm = None
+        too_large = None
         if method in ("auto", "lattice"):
-            from .expr import FlattenTooLargeError
             from .from_model import model_maxmin
 
+            used = "lattice"
             try:
                 mm = model_maxmin(model, max_terms=max_terms)
             except FlattenTooLargeError as exc:
-                if method == "lattice":
+                too_large = exc
+                if certify:
+                    pre = _sample_pruned(model, max_terms, prune, solver_timeout, time_limit,
+                                         secs)
+                    if pre is not None:
+                        mm, sp, pre_cert = pre
+                        used = "lattice (sample-pruned, certified)"
+                        notes.append(f"the exact lattice form is too large "
+                                     f"({exc.problem.split(';')[0]}); intermediate forms were "
+                                     f"pruned at sample points and the result certified")
+                if mm is None and method == "lattice":
                     raise
-                notes.append(f"lattice form too large ({exc.problem.split(';')[0]}): built "
-                             "from the expanded spline instead")
-            used = "lattice"
-            secs["construct"] = round(time.monotonic() - t0, 3)
-            if certify and mm is not None:
+                if mm is None:
+                    notes.append(f"lattice form too large ({exc.problem.split(';')[0]}): "
+                                 "built from the expanded spline instead")
+            secs.setdefault("construct", round(time.monotonic() - t0, 3))
+            if certify and mm is not None and sp is None:
                 from ..nn.expand import expand_model
 
                 t1 = time.monotonic()
@@ -141,8 +156,9 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         if mm is None:
             from ..nn.expand import expand_model
 
-            sp = expand_model(model, time_limit=time_limit)
-            secs["expand"] = round(time.monotonic() - t0, 3)
+            if sp is None:
+                sp = expand_model(model, time_limit=time_limit)
+                secs["expand"] = round(time.monotonic() - t0, 3)
             kind, obj = "spline", sp
             validate = False  # the engine's own expansion, not a user's table
     if kind == "spline":
@@ -161,12 +177,21 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         elif method == "ovchinnikov" or (method == "auto" and is_cpwl(sp)):
             mm, used = ovchinnikov_maxmin(sp, solver_timeout=solver_timeout), "ovchinnikov"
         elif method in ("auto", "table"):
-            mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0)), "table"
+            try:
+                mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0)), "table"
+            except NoRepresentationError as exc:
+                if kind_in == "model" and too_large is not None:
+                    raise FlattenTooLargeError(
+                        f"{too_large.problem.split(';')[0]}; the lattice form exists (exact, "
+                        f"no conjecture) but is larger than --max-terms {max_terms}, and the "
+                        f"separator construction on the expanded spline failed ({exc}); raise "
+                        f"--max-terms", "max_terms") from None
+                raise
         else:
             raise InvalidInputError(f"method {method!r} needs a model", "method")
         secs["construct"] = round(time.monotonic() - t1, 3)
-    cert = None
-    if certify and sp is not None:
+    cert = pre_cert
+    if certify and sp is not None and cert is None:
         if not sp.complete:
             notes.append("the spline is incomplete (" + "; ".join(sp.notes) + "): the "
                          "certification covers only its listed pieces")
@@ -189,6 +214,42 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     secs["total"] = round(time.monotonic() - t0, 3)
     mm.stats["seconds"] = secs
     return BuildResult(mm, sp, used, cert, notes, secs)
+
+
+def _sample_pruned(model, max_terms, prune, solver_timeout, time_limit, secs):
+    """The lattice form with intermediate forms pruned at sample points (around the witnesses
+    of the expanded spline), certified; None when it is still too large or not certified."""
+    import numpy as np
+
+    from ..nn.expand import expand_model
+    from .expr import FlattenTooLargeError
+    from .from_model import model_maxmin
+
+    t1 = time.monotonic()
+    sp = expand_model(model, time_limit=time_limit)
+    secs["expand"] = round(time.monotonic() - t1, 3)
+    rng = np.random.default_rng(0)
+    n = sp.nvars
+    pts = [rng.standard_normal((400, n)) * sc for sc in (0.3, 1.0, 3.0, 10.0)]
+    for p in sp.pieces:
+        if p.witness is not None:
+            w = np.array([float(c) for c in p.witness])
+            pts.append(w + rng.standard_normal((40, n)) * 0.01 * (1 + np.abs(w)))
+            pts.append(w[None, :])
+    samples = np.vstack(pts)
+    t1 = time.monotonic()
+    try:
+        mm = model_maxmin(model, max_terms=max_terms, samples=samples)
+    except FlattenTooLargeError:
+        return None
+    secs["construct"] = round(time.monotonic() - t1, 3)
+    t1 = time.monotonic()
+    cert = certify_maxmin(mm, sp, prune=prune, solver_timeout=solver_timeout,
+                          time_limit=time_limit)
+    secs["certify"] = round(time.monotonic() - t1, 3)
+    if not cert.certified:
+        return None
+    return cert.maxmin, sp, cert
 
 
 @dataclass

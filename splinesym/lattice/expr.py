@@ -554,9 +554,14 @@ def _absorb_dicts(terms: list[dict]) -> list[dict]:
 class _Flattener:
     """Computes normal forms of both signs of every node, sharing one pool of polynomials."""
 
-    def __init__(self, ring: PolyRing, max_terms: int):
+    def __init__(self, ring: PolyRing, max_terms: int, samples=None, sample_prune_at: int = 12):
         self.ring = ring
         self.max_terms = max_terms
+        #: float sample points for the heuristic pruning of intermediate forms (None: off)
+        self.samples = samples
+        self.sample_prune_at = sample_prune_at
+        self._fvals: dict[int, object] = {}
+        self.sample_pruned = 0
         self.polys: list[Poly] = []
         self.parts: list[dict] = []
         self.index: dict[tuple, int] = {}
@@ -590,7 +595,39 @@ class _Flattener:
         for t in uniq:
             if not any(k <= t for k in kept):
                 kept.append(t)
+        if self.samples is not None and len(kept) > self.sample_prune_at:
+            kept = self._sample_prune(kept)
         return kept
+
+    def _fval(self, i: int):
+        v = self._fvals.get(i)
+        if v is None:
+            from ..poly import FloatEvaluator
+
+            v = FloatEvaluator([self.polys[i]], self.ring.nvars)(self.samples)[:, 0]
+            self._fvals[i] = v
+        return v
+
+    def _sample_prune(self, terms: list[frozenset]) -> list[frozenset]:
+        """Keep the terms that are (nearly) the largest at some sample point: a heuristic, so
+        whatever it builds must be certified afterwards."""
+        import numpy as np
+
+        vals = np.array([np.min([self._fval(i) for i in t], axis=0) for t in terms])
+        top = vals.max(axis=0)
+        tol = 1e-7 * (1 + np.abs(top))
+        act = vals >= top - tol                      # terms x samples
+        chosen: list[int] = []
+        todo = np.ones(act.shape[1], dtype=bool)
+        while todo.any():                            # greedy cover of the sample points
+            k = int(np.argmax((act & todo).sum(axis=1)))
+            if not (act[k] & todo).any():
+                break
+            chosen.append(k)
+            todo &= ~act[k]
+        out = [terms[k] for k in sorted(chosen)]
+        self.sample_pruned += len(terms) - len(out)
+        return out
 
     def union(self, *nfs) -> list[frozenset]:
         out = [t for nf in nfs for t in nf]
@@ -610,6 +647,8 @@ class _Flattener:
                 parts[s] = parts[s] + q if s in parts else q
             r = self.intern(self.polys[i] + self.polys[j], parts)
             self.sums[key] = r
+            if self.samples is not None and r not in self._fvals:
+                self._fvals[r] = self._fval(i) + self._fval(j)
         return r
 
     def add(self, a, b, prefix: tuple = ()) -> list[frozenset]:
@@ -625,8 +664,10 @@ class _Flattener:
 
         def sc(i):
             if i not in memo:
-                memo[i] = self.intern(self.polys[i] * fc,
-                                      {s: q * fc for s, q in self.parts[i].items()})
+                memo[i] = r = self.intern(self.polys[i] * fc,
+                                          {s: q * fc for s, q in self.parts[i].items()})
+                if self.samples is not None and r not in self._fvals:
+                    self._fvals[r] = self._fval(i) * float(c)
             return memo[i]
 
         return self.absorb([frozenset(sc(i) for i in t) for t in a])
@@ -748,8 +789,12 @@ class _Flattener:
 
 
 def flatten(exprs: Sequence[LExpr], outputs: Sequence[str], *, max_terms: int = 20000,
-            method: str = "lattice") -> MaxMin:
+            method: str = "lattice", samples=None) -> MaxMin:
     """The max–min normal form of each expression (exact; absorption-pruned).
+
+    With ``samples`` (a float array of points, one row each), intermediate forms with many
+    terms keep only the terms that are the largest at some sample point. That is a heuristic:
+    the result is then a *candidate* that must be certified (``method`` says so).
 
     Raises
     ------
@@ -757,7 +802,7 @@ def flatten(exprs: Sequence[LExpr], outputs: Sequence[str], *, max_terms: int = 
         When an intermediate normal form would exceed ``max_terms`` terms.
     """
     ring = next(e.ring for e in exprs)
-    fl = _Flattener(ring, max_terms)
+    fl = _Flattener(ring, max_terms, samples)
     terms = []
     for e in exprs:
         nf = fl.nf(e, 1)
@@ -772,4 +817,8 @@ def flatten(exprs: Sequence[LExpr], outputs: Sequence[str], *, max_terms: int = 
     mm = MaxMin(ring, list(outputs), terms, method, hints=fl.hints, parts=parts)
     mm.stats["dag_nodes"] = sum(e.count_nodes() for e in exprs)
     mm.stats["terms_flattened"] = sum(len(t) for t in terms)
+    if samples is not None:
+        mm.stats["sample_pruned_terms"] = fl.sample_pruned
+        mm.notes.append(f"intermediate forms pruned at {len(samples)} sample points "
+                        f"({fl.sample_pruned} terms dropped): a candidate until certified")
     return mm

@@ -92,20 +92,24 @@ def model_expressions(model: Model) -> tuple[PolyRing, list[LExpr]]:
     return ring, [be._lift(v) for v in np.asarray(out).reshape(-1)]
 
 
-def model_maxmin(model: Model, *, max_terms: int = 20000) -> MaxMin:
+def model_maxmin(model: Model, *, max_terms: int = 20000, samples=None) -> MaxMin:
     """The max–min form of every output of a ReLU model, by the lattice algebra (exact).
 
     Raises
     ------
     FlattenTooLargeError
         When the flattened form would exceed ``max_terms`` terms somewhere.
+
+    With ``samples`` (float points) the intermediate forms are pruned heuristically (see
+    :func:`~splinesym.lattice.expr.flatten`): certify the result before trusting it.
     """
     t0 = time.monotonic()
     ring, exprs = model_expressions(model)
     t1 = time.monotonic()
-    mm = flatten(exprs, model.output_names(), max_terms=max_terms, method="lattice")
-    mm.notes.append("lattice algebra on the forward pass (identities 1-4 of DESIGN.md §6); "
-                    "exact, no conjecture")
+    mm = flatten(exprs, model.output_names(), max_terms=max_terms, method="lattice",
+                 samples=samples)
+    mm.notes.insert(0, "lattice algebra on the forward pass (identities 1-4 of DESIGN.md §6)"
+                    + ("; exact, no conjecture" if samples is None else ""))
     mm.stats["seconds_dag"] = round(t1 - t0, 4)
     mm.stats["seconds_flatten"] = round(time.monotonic() - t1, 4)
     return mm
