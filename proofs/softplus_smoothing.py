@@ -62,14 +62,14 @@ P.check(not bad, f"on a grid of 401 values of s in [-25, 25] and beta in {BETAS}
 
 instances = [("2 tokens x 2 features", 2, 2), ("3 tokens x 2 features", 3, 2)]
 if P.full:
-    instances.append(("4 tokens x 3 features", 4, 3))
+    instances.append(("2 tokens x 3 features", 2, 3))
 
 for num, (name, n, d) in enumerate(instances):
     hd = {"WQ": rand_matrix(rng, d, d), "WK": rand_matrix(rng, d, d),
           "WV": rand_matrix(rng, d, d)}
     relu = attention_model(n, d, [hd])
     P.section(f"instance: {name}, random integer weights")
-    if n * d <= 4 or P.full:
+    if n * d <= 4 or (P.full and n == 2):
         c = certify_model(relu, source=f"ReLU attention {name}", time_limit=1800)
         P.say(f"  ReLU counterpart: {c.verdict()}")
         P.check(c.is_spline and c.smoothness.complete and

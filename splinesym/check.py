@@ -742,20 +742,34 @@ def _check_cell(S: Subject, c, claims, results):
                     f"(value {v})")
         return CHECKED, f"nonempty: witness satisfies all {len(conds)} strict conditions"
     if value == "empty":
+        on = ev.get("on_break")
+        where = ""
+        if on is not None:
+            if not isinstance(on, int) or not 0 <= on < len(S.breaks):
+                raise CertificateFormatError(f"bad break index {on!r}")
+            _expect(on not in region, f"the region must not constrain g{on} itself")
+            if ev.get("pieces") is not None:
+                pa, pb = ev["pieces"]
+                _expect(_candidate_region(S, on, pa, pb) == region,
+                        f"the region is not the other conditions of pieces {pa} and {pb}")
+            where = f" on g{on} = 0 (pieces {ev.get('pieces')} are not neighbours there)"
         lam = ev.get("multipliers")
         if lam is None:
             who = ev.get("solver", "a solver")
-            return TRUSTED, f"empty according to {who} (not re-checked)"
+            return TRUSTED, f"empty{where} according to {who} (not re-checked)"
         lam = [_num(v, "multipliers") for v in lam]
         _expect(len(lam) == len(conds), "one multiplier per condition expected")
         _expect(all(v >= 0 for v in lam) and any(lam), "multipliers must be >= 0, not all 0")
         comb: dict = {}
         for (g, s), v in zip(conds, lam, strict=False):
             comb = padd(comb, pscale(g, v * s))
+        if on is not None:
+            comb = padd(comb, pscale(S.breaks[on], _num(ev.get("break_multiplier", 0),
+                                                         "break_multiplier")))
         _expect(all(not any(e) for e in comb), "the combination is not constant")
         const = comb.get((0,) * S.nvars, Fraction(0))
         _expect(const <= 0, f"the combination is the positive constant {const}")
-        return CHECKED, "empty: Farkas combination is a constant <= 0"
+        return CHECKED, f"empty{where}: Farkas combination is a constant <= 0"
     raise CertificateFormatError(f"cell claim value must be 'nonempty' or 'empty', got {value!r}")
 
 
@@ -836,6 +850,36 @@ def structural_bound(model: dict) -> dict:
 
 
 # ---- continuity ------------------------------------------------------------------------------
+def _candidate_region(S: Subject, k: int, a, b) -> dict | None:
+    """The other conditions of pieces a (g_k > 0) and b (g_k < 0), or None if they conflict."""
+    ra, _ = S.piece(a)
+    rb, _ = S.piece(b)
+    if ra.get(k) != 1 or rb.get(k) != -1:
+        return None
+    out = {}
+    for reg in (ra, rb):
+        for j, s in reg.items():
+            if j == k:
+                continue
+            if out.get(j, s) != s:
+                return None
+            out[j] = s
+    return out
+
+
+def candidate_pairs(S: Subject) -> list[tuple[int, int, int]]:
+    """Every (k, a, b): piece a has g_k > 0, piece b has g_k < 0, and they agree elsewhere."""
+    out = []
+    for k in range(len(S.breaks)):
+        plus = [i for i, (r, _) in enumerate(S.pieces) if r.get(k) == 1]
+        minus = [i for i, (r, _) in enumerate(S.pieces) if r.get(k) == -1]
+        for a in plus:
+            for b in minus:
+                if _candidate_region(S, k, a, b) is not None:
+                    out.append((k, a, b))
+    return out
+
+
 def _order_value(v):
     if v == "inf":
         return float("inf")
@@ -865,11 +909,36 @@ def _check_continuity(S: Subject, c, claims, results):
         claimed = _order_value(c["value"])
         _expect(got == claimed, f"minimum over the {len(vals)} walls is {_fmt_order(got)}, "
                 f"claimed {_fmt_order(claimed)}")
-        note = ("" if ev.get("complete", False) else
-                "; the wall list may be incomplete (see the certificate's notes)")
+        # which candidate pairs (opposite signs on one break, agreeing elsewhere) are covered?
+        covered: dict = {}
+        for r in refs:
+            e = claims[r]["evidence"]
+            covered[(e.get("break"), *e.get("pieces", [None, None]))] = "wall"
+        for r in ev.get("not_walls", []):
+            if not isinstance(r, int) or not 0 <= r < len(results):
+                raise CertificateFormatError(f"not-wall reference {r!r} is not an earlier claim")
+            rc = claims[r]
+            e = rc["evidence"]
+            _expect(rc["kind"] == "cell" and rc["value"] == "empty" and "on_break" in e,
+                    f"claim {r} is not a not-a-wall claim")
+            _expect(results[r].status in (CHECKED, TRUSTED), f"not-a-wall claim {r} failed")
+            covered[(e["on_break"], *e.get("pieces", [None, None]))] = (
+                "exact" if results[r].status == CHECKED else "solver")
+        cands = candidate_pairs(S)
+        missing = [p for p in cands if p not in covered]
+        by_solver = sum(1 for p in cands if covered.get(p) == "solver")
+        if ev.get("complete", False):
+            _expect(not missing, f"completeness is claimed but {len(missing)} candidate pair(s) "
+                                 f"are neither walls nor shown apart, e.g. {missing[:3]}")
         verdict = ("NOT A SPLINE (discontinuous)" if got == -1 else f"C^{_fmt_order(got)}")
-        return CHECKED, (f"{verdict}: minimum over {len(vals)} checked walls; completeness of "
-                         f"the wall list is taken from the enumeration{note}")
+        acc = (f"{len(cands) - len(missing)} of {len(cands)} candidate pairs accounted for "
+               f"({len(vals)} walls, {len(cands) - len(missing) - len(vals) - by_solver} shown "
+               f"not to meet exactly" + (f", {by_solver} by a solver" if by_solver else "")
+               + ")")
+        if missing:
+            acc += f"; {len(missing)} unaccounted (possibly missed walls)"
+        return CHECKED, (f"{verdict}: minimum over {len(vals)} checked walls; {acc}; that the "
+                         f"pieces cover the space is taken from the cell enumeration")
     if scope != "wall":
         raise CertificateFormatError(f"unknown continuity scope {scope!r}")
     S.need_spline()

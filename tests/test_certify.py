@@ -206,3 +206,14 @@ def test_vector_valued_spline_minimum_over_outputs():
     c = certify_spline(sp)
     (w,) = c.smoothness.walls
     assert [o.order for o in w.outputs] == [2, 0] and w.continuity == 0
+
+
+def test_reducible_breaks_are_refined_first():
+    sp = Spline.from_pieces(["x"], ["f"], ["x**2 - 1"],
+                            [([(0, 1)], ["(x**2 - 1)**2"]), ([(0, -1)], ["0"])])
+    c = certify_spline(sp)
+    assert sorted(wall_orders(c)) == ["x + 1", "x - 1"]
+    assert set(wall_orders(c).values()) == {1}
+    assert any("reducible" in n for n in c.notes)
+    from splinesym.check import check_certificate
+    assert check_certificate(c.certificate()).ok

@@ -255,3 +255,26 @@ def test_tampering_an_identity_point_coordinate_fails(attention_cert):
     pt[0] = str(Fraction(pt[0]) + Fraction(1, 1000))
     rep = checker.check_certificate(cert)
     assert rep.results[i].status == checker.FAILED
+
+
+def test_pairs_that_never_meet_are_certified_and_completeness_is_checked(tmp_path):
+    from splinesym.spline import Spline
+
+    sp = Spline.from_pieces(["x"], ["f"], ["x", "x - 1"],
+                            [([(0, 1), (1, 1)], ["x**2"]), ([(0, -1)], ["0"]),
+                             ([(0, 1), (1, -1)], ["x**2"])])
+    c = certify_spline(sp)
+    assert len(c.smoothness.walls) == 2 and len(c.smoothness.not_walls) == 1
+    cert = c.certificate()
+    rep = checker.check_certificate(cert)
+    assert rep.ok and all(r.status == checker.CHECKED for r in rep.results)
+    nw = [i for i, cl in enumerate(cert["claims"]) if "on_break" in cl["evidence"]]
+    assert len(nw) == 1 and "not neighbours" in rep.results[nw[0]].message
+    assert "3 of 3 candidate pairs accounted for" in rep.results[-1].message
+    bad = copy.deepcopy(cert)
+    bad["claims"][nw[0]]["evidence"]["break_multiplier"] = "1"
+    assert not checker.check_certificate(bad).ok
+    bad = copy.deepcopy(cert)
+    bad["claims"][-1]["evidence"]["not_walls"] = []
+    rep = checker.check_certificate(bad)
+    assert rep.results[-1].status == checker.FAILED and "completeness" in rep.results[-1].message

@@ -74,6 +74,20 @@ def _degree_claim(cert) -> dict:
     return {"kind": "degree", "value": dg.maximum, "evidence": ev}
 
 
+def _not_wall_claim(k: int, a: int, b: int, ev: tuple) -> dict:
+    """Pieces a and b have opposite signs on break k but never meet along it."""
+    region = [[j, "+" if s > 0 else "-"] for j, s in ev[-1]]
+    e: dict = {"on_break": k, "region": region, "pieces": [a, b],
+               "meaning": f"no point of g{k} = 0 satisfies the other conditions of pieces {a} "
+                          f"and {b}: they are not neighbours across g{k}"}
+    if ev[0] == "farkas":
+        e["multipliers"] = [number_to_json(v) for v in ev[1]]
+        e["break_multiplier"] = number_to_json(ev[2])
+    else:
+        e["solver"] = "z3 (unsat)"
+    return {"kind": "cell", "value": "empty", "evidence": e}
+
+
 def _group_degree_claims(cert) -> list[dict]:
     """Degrees in X alone and in Y alone, for models with a decoder."""
     model = cert.model
@@ -161,12 +175,16 @@ def build_certificate(cert) -> dict:
     for w in cert.smoothness.walls:
         claims.append(_wall_claim(cert, w))
     refs = list(range(first_wall, len(claims)))
+    first_not = len(claims)
+    for (k, a, b), ev in cert.smoothness.not_wall_evidence.items():
+        claims.append(_not_wall_claim(k, a, b, ev))
+    not_refs = list(range(first_not, len(claims)))
     if refs:
         claims.append({"kind": "continuity", "value": order_json(cert.smoothness.continuity),
-                       "evidence": {"scope": "spline", "walls": refs,
+                       "evidence": {"scope": "spline", "walls": refs, "not_walls": not_refs,
                                     "complete": bool(cert.smoothness.complete),
-                                    "undecided_pairs": len(cert.smoothness.undecided),
-                                    "not_walls_by_solver": len(cert.smoothness.not_walls)}})
+                                    "undecided_pairs": [[k, a, b] for k, a, b in
+                                                        cert.smoothness.undecided]}})
     notes = [*cert.notes, *sp.notes, *cert.smoothness.notes]
     return {"format": FORMAT, "subject": subject, "claims": claims, "notes": notes,
             "produced_by": {"tool": "splinesym", "version": __version__,

@@ -296,6 +296,12 @@ def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness
         Budgets of the wall search (see :func:`~.smoothness.smoothness_report`).
     """
     t0 = time.monotonic()
+    extra = list(notes)
+    if not sp.parameters and not sp.is_polynomial_factorised():
+        # walls live on irreducible breaks: refine by the irreducible factors (same function)
+        sp = sp.compose(list(sp.ring.gens())).merge()
+        extra.append("some breaks were reducible: the spline was refined by their irreducible "
+                     "sign-changing factors (the same function) before finding walls")
     deg = degree_report(sp, model)
     if smoothness:
         sm = smoothness_report(sp, time_limit=time_limit, wall_time=wall_time,
@@ -303,7 +309,6 @@ def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness
     else:
         sm = SmoothnessReport([], [], [], ["smoothness not requested"], 0.0, False)
     ident: list = []
-    extra = list(notes)
     if model is not None and not sp.parameters:
         ident, n2 = _identity_points(sp, model)
         extra.extend(n2)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..poly import Poly
 from ..spline import Spline
-from .wallpoint import WallPoint, find_wall_point, no_wall_by_solver
+from .wallpoint import WallPoint, find_wall_point, no_wall_by_solver, no_wall_farkas
 
 __all__ = ["OutputOrder", "Wall", "SmoothnessReport", "order_across", "smoothness_report",
            "INF"]
@@ -82,7 +82,9 @@ class SmoothnessReport:
         Candidate pairs (opposite signs on one break, compatible elsewhere) for which no wall
         point was found and z3 did not rule one out: possibly missed walls.
     not_walls : list of (break, piece a, piece b)
-        Candidate pairs that z3 showed never meet along the break (the solver's word).
+        Candidate pairs shown never to meet along the break: by exact multipliers
+        (``not_wall_evidence[pair] = ("farkas", multipliers, mu, region items)``, re-checkable)
+        or by z3 (``("z3", region items)``: the solver's word).
     notes : list of str
     seconds : float
     """
@@ -93,6 +95,7 @@ class SmoothnessReport:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     complete: bool = True
+    not_wall_evidence: dict = field(default_factory=dict)
 
     @property
     def continuity(self) -> int | float | None:
@@ -129,8 +132,9 @@ def order_across(Pa: Poly, Pb: Poly, g: Poly) -> tuple[int | float, Poly | None]
         k += 1
 
 
-def _candidates(sp: Spline) -> list[tuple[int, int, int, list]]:
-    """(break k, piece on the + side, piece on the - side, other conditions)."""
+def _candidates(sp: Spline) -> list[tuple[int, int, int, list, list]]:
+    """(break k, piece on the + side, piece on the - side, other conditions, their
+    ``(break, sign)`` items): pieces with opposite signs on ``k`` that agree elsewhere."""
     out = []
     plus: dict[int, list[int]] = {}
     minus: dict[int, list[int]] = {}
@@ -155,7 +159,7 @@ def _candidates(sp: Spline) -> list[tuple[int, int, int, list]]:
                     continue
                 merged.pop(k)
                 conds = [(sp.breaks[j], s) for j, s in sorted(merged.items())]
-                out.append((k, a, b, conds))
+                out.append((k, a, b, conds, sorted(merged.items())))
     return out
 
 
@@ -186,7 +190,8 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
     undecided: list[tuple[int, int, int]] = []
     not_walls: list[tuple[int, int, int]] = []
     cands = _candidates(sp)
-    for k, a, b, conds in cands:
+    evidence: dict = {}
+    for k, a, b, conds, region in cands:
         g = sp.breaks[k]
         outs = []
         for name, Pa, Pb in zip(sp.outputs, sp.pieces[a].values, sp.pieces[b].values, strict=False):
@@ -198,14 +203,25 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
             continue
         wt = wall_time if left is None else min(wall_time, left)
         pa, pb = sp.pieces[a], sp.pieces[b]
+        # cheap first: the segment between the two witnesses, then exact "no wall" multipliers
         wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
-                             nonzero=[o.quotient for o in outs],
-                             side_conditions=(sp.conditions(pa.region),
-                                              sp.conditions(pb.region)),
-                             time_limit=wt, z3_timeout=0.0)
+                             nonzero=[o.quotient for o in outs], time_limit=0.0,
+                             z3_timeout=0.0)
+        if wp is None:
+            fk = no_wall_farkas(g, conds)
+            if fk is not None:
+                not_walls.append((k, a, b))
+                evidence[(k, a, b)] = ("farkas", fk[0], fk[1], region)
+                continue
+            wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
+                                 nonzero=[o.quotient for o in outs],
+                                 side_conditions=(sp.conditions(pa.region),
+                                                  sp.conditions(pb.region)),
+                                 time_limit=wt, z3_timeout=0.0)
         if wp is None:
             if no_wall_by_solver(R, g, conds, z3_timeout):
                 not_walls.append((k, a, b))
+                evidence[(k, a, b)] = ("z3", region)
                 continue
             wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
                                  nonzero=[o.quotient for o in outs], time_limit=0.5,
@@ -218,13 +234,15 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
     if undecided:
         notes.append(f"{len(undecided)} candidate pair(s) of pieces with no wall point found and "
                      f"none ruled out: possibly missed walls")
+    nz3 = sum(1 for v in evidence.values() if v[0] == "z3")
     if not_walls:
         notes.append(f"{len(not_walls)} candidate pair(s) never meet along their break "
-                     f"(z3 said unsat: trusted, not re-checked)")
+                     f"({len(not_walls) - nz3} by exact multipliers"
+                     + (f", {nz3} by z3: trusted, not re-checked)" if nz3 else ")"))
     if not sp.complete:
         notes.append("the spline's cell enumeration is incomplete: walls may be missing")
     return SmoothnessReport(walls, undecided, not_walls, notes,
-                            round(time.monotonic() - t0, 3), complete)
+                            round(time.monotonic() - t0, 3), complete, evidence)
 
 
 def format_order(r) -> str:

@@ -41,7 +41,8 @@ import numpy as np
 
 from ..poly import FloatEvaluator, Poly, PolyRing, to_fmpq, to_fraction
 
-__all__ = ["WallPoint", "find_wall_point", "line_poly", "interval_bounds"]
+__all__ = ["WallPoint", "find_wall_point", "line_poly", "interval_bounds", "no_wall_farkas",
+           "check_no_wall"]
 
 _T = flint.fmpq_mpoly_ctx.get(("t",), "lex")
 
@@ -391,39 +392,38 @@ def find_wall_point(ring: PolyRing, g: Poly, conds: Sequence[tuple[Poly, int]],
             if wps:
                 return wps[0]
     # 2. more points on both sides, segments between them, and Newton projections
+    if time.monotonic() >= t_end:
+        return _z3_stage(ring, g, conds, S, z3_timeout)
     centers = [np.array([float(v) for v in h]) for h in hints] or [np.zeros(S.n)]
     side_a, side_b = side_conditions if side_conditions else (conds, conds)
     A = np.vstack([_points_in(S, side_a, c, rng, 200) for c in centers])
     B = np.vstack([_points_in(S, side_b, c, rng, 200) for c in centers])
-    cand = []
-    if len(A) and len(B):
-        for _ in range(200):
-            a = A[rng.integers(len(A))]
-            b = B[rng.integers(len(B))]
-            ga, gb = S.ev(np.vstack([a, b]))[:, 0]
-            if ga * gb < 0:
-                cand.append((a, b))
-            if len(cand) >= 40:
-                break
-    for a, b in cand:
-        if time.monotonic() > t_end:
-            break
-        # float bisection on the segment, then exact constructions
-        lo, hi = 0.0, 1.0
-        ga = S.ev(a[None, :])[0, 0]
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            gm = S.ev((a + mid * (b - a))[None, :])[0, 0]
-            if gm * ga > 0:
-                lo = mid
-            else:
-                hi = mid
-        x = a + (lo + hi) / 2 * (b - a)
-        _, m = S.margins(x[None, :])
-        if m[0] > 0:
-            wp = S.from_approx(x, "segment between sampled points")
-            if wp is not None:
-                return wp
+    if len(A) and len(B) and time.monotonic() < t_end:
+        # vectorised: random pairs (a, b) on opposite sides of g, bisection on all at once
+        ia = rng.integers(len(A), size=400)
+        ib = rng.integers(len(B), size=400)
+        ga = S.ev(A)[:, 0]
+        gb = S.ev(B)[:, 0]
+        keep = (ga[ia] * gb[ib]) < 0
+        Pa, Pb = A[ia[keep]][:60], B[ib[keep]][:60]
+        if len(Pa):
+            lo = np.zeros(len(Pa))
+            hi = np.ones(len(Pa))
+            sa = np.sign(S.ev(Pa)[:, 0])
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                gm = S.ev(Pa + mid[:, None] * (Pb - Pa))[:, 0]
+                same = np.sign(gm) == sa
+                lo = np.where(same, mid, lo)
+                hi = np.where(same, hi, mid)
+            X = Pa + ((lo + hi) / 2)[:, None] * (Pb - Pa)
+            _, m = S.margins(X)
+            for i in np.argsort(-m):
+                if not m[i] > 0 or time.monotonic() > t_end:
+                    break
+                wp = S.from_approx(X[i], "segment between sampled points")
+                if wp is not None:
+                    return wp
     if time.monotonic() < t_end:
         P = np.vstack([A, B]) if len(A) + len(B) else rng.normal(size=(400, S.n)) * 3
         X = S.newton(P)
@@ -435,7 +435,11 @@ def find_wall_point(ring: PolyRing, g: Poly, conds: Sequence[tuple[Poly, int]],
             wp = S.from_approx(X[i], "Newton projection onto the break")
             if wp is not None:
                 return wp
-    # 3. z3
+    return _z3_stage(ring, g, conds, S, z3_timeout)
+
+
+def _z3_stage(ring, g, conds, S, z3_timeout):
+    """3. z3 proposes a point of the wall; the exact constructions dispose."""
     if z3_timeout > 0:
         x = _z3_point(ring, g, conds, z3_timeout)
         if x is not None:
@@ -492,3 +496,94 @@ def no_wall_by_solver(ring: PolyRing, g: Poly, conds, timeout: float) -> bool:
         return s.check() == z3.unsat
     except z3.Z3Exception:
         return False
+
+
+def check_no_wall(g: Poly, conds, multipliers, mu) -> bool:
+    """Exactly: ``l >= 0``, not all 0, and ``sum(l_k s_k g_k) + mu g`` is a constant ``<= 0``.
+
+    Then no point of ``{g = 0}`` satisfies every ``s_k g_k > 0``: there the combination would be
+    positive.
+    """
+    if len(multipliers) != len(conds) or any(v < 0 for v in multipliers) or not any(multipliers):
+        return False
+    comb = g * to_fmpq(Fraction(mu))
+    for (c, s), lam in zip(conds, multipliers, strict=True):
+        if lam:
+            comb = comb + c * to_fmpq(Fraction(lam) * s)
+    if comb.is_zero():
+        return True
+    return comb.is_constant() and to_fraction(comb.coeffs()[0]) <= 0
+
+
+def no_wall_farkas(g: Poly, conds) -> tuple[tuple[Fraction, ...], Fraction] | None:
+    """Multipliers proving that ``{g = 0}`` meets no point where every condition holds.
+
+    Looks for ``l >= 0`` (sum 1) and a free ``mu`` with ``sum(l_k s_k g_k) + mu g`` a constant
+    ``<= 0``, every monomial an independent coordinate (exact for affine conditions, the
+    Veronese lift otherwise). The float LP solution is rebuilt exactly on its support and
+    returned only when :func:`check_no_wall` accepts it.
+
+    >>> from splinesym.poly import PolyRing
+    >>> R = PolyRing(["x", "y"])
+    >>> no_wall_farkas(R.parse("x - y"), [(R.parse("x"), 1), (R.parse("y"), -1)]) is None
+    False
+    """
+    from scipy.optimize import linprog
+
+    from ..cells.linear import exact_solve
+
+    m = len(conds)
+    if m == 0:
+        return None
+    polys = [(c, s) for c, s in conds] + [(g, 1)]
+    monos: dict[tuple, int] = {}
+    entries = []
+    consts = [Fraction(0)] * (m + 1)
+    for k, (c, s) in enumerate(polys):
+        for e, v in zip(c.monoms(), c.coeffs(), strict=True):
+            e = tuple(int(x) for x in e)
+            val = to_fraction(v) * s
+            if not any(e):
+                consts[k] = val
+                continue
+            entries.append((monos.setdefault(e, len(monos)), k, val))
+    nm = len(monos)
+    # variables: l_0..l_{m-1} >= 0, mu+ >= 0, mu- >= 0
+    A = np.zeros((nm + 1, m + 2))
+    for j, k, v in entries:
+        A[j, k if k < m else m] += float(v)
+        if k == m:
+            A[j, m + 1] -= float(v)
+    A[nm, :m] = 1.0
+    b = np.zeros(nm + 1)
+    b[nm] = 1.0
+    cost = np.array([float(consts[k]) for k in range(m)] + [float(consts[m]), -float(consts[m])])
+    try:
+        res = linprog(cost, A_eq=A, b_eq=b, bounds=[(0, None)] * (m + 2), method="highs")
+    except ValueError:
+        return None
+    if res.status != 0 or res.x is None or res.fun > 1e-9:
+        return None
+    x = res.x
+    support = [k for k in range(m) if x[k] > 1e-10]
+    if not support:
+        return None
+    cols = support + ["mu"]
+    rows = [[Fraction(0)] * len(cols) for _ in range(nm)]
+    for j, k, v in entries:
+        if k < m and k in support:
+            rows[j][support.index(k)] += v
+        elif k == m:
+            rows[j][-1] += v
+    rows.append([Fraction(1)] * len(support) + [Fraction(0)])
+    rhs = [Fraction(0)] * nm + [Fraction(1)]
+    guess = [Fraction(float(x[k])).limit_denominator(10**6) for k in support]
+    guess.append(Fraction(float(x[m] - x[m + 1])).limit_denominator(10**6))
+    sol = exact_solve(rows, rhs, guess)
+    if sol is None:
+        return None
+    lam = [Fraction(0)] * m
+    for k, v in zip(support, sol[:-1], strict=True):
+        lam[k] = v
+    mu = sol[-1]
+    return (tuple(lam), mu) if check_no_wall(g, conds, lam, mu) else None
