@@ -562,6 +562,8 @@ class _Flattener:
         self.sample_prune_at = sample_prune_at
         self._fvals: dict[int, object] = {}
         self.sample_pruned = 0
+        self.max_pool = 5 * max_terms
+        self.max_degree = 64
         self.polys: list[Poly] = []
         self.parts: list[dict] = []
         self.index: dict[tuple, int] = {}
@@ -574,6 +576,10 @@ class _Flattener:
         k = pkey(p)
         i = self.index.get(k)
         if i is None:
+            if len(self.polys) >= self.max_pool:
+                raise FlattenTooLargeError(
+                    f"the max-min normal form needs more than {self.max_pool} distinct "
+                    f"polynomials; raise --max-terms or build it from the expanded spline")
             i = len(self.polys)
             self.index[k] = i
             self.polys.append(p)
@@ -590,13 +596,13 @@ class _Flattener:
 
     def absorb(self, terms: list[frozenset]) -> list[frozenset]:
         uniq = list(dict.fromkeys(terms))
+        if self.samples is not None and len(uniq) > self.sample_prune_at:
+            uniq = self._sample_prune(uniq)
         uniq.sort(key=len)
         kept: list[frozenset] = []
         for t in uniq:
             if not any(k <= t for k in kept):
                 kept.append(t)
-        if self.samples is not None and len(kept) > self.sample_prune_at:
-            kept = self._sample_prune(kept)
         return kept
 
     def _fval(self, i: int):
@@ -689,6 +695,15 @@ class _Flattener:
         j = self.intern(c, {slot: c})
         return self.absorb([frozenset(self.add_ids(i, j) for i in t) for t in a])
 
+    def _degree_guard(self, E, h: Poly) -> None:
+        d = 2 * max((int(e.total_degree()) for e in E if not e.is_zero()), default=0)
+        d += int(h.total_degree()) if not h.is_zero() else 0
+        if d > self.max_degree or len(E) > self.max_terms // 10:
+            raise FlattenTooLargeError(
+                f"a product in the max-min normal form would need degree {d} with {len(E)} "
+                f"entries (limits {self.max_degree}, {self.max_terms // 10}); build it from the "
+                f"expanded spline")
+
     def entries(self, *nfs) -> list[Poly]:
         ids = sorted({i for nf in nfs for t in nf for i in t})
         return [self.polys[i] for i in ids]
@@ -749,6 +764,7 @@ class _Flattener:
             c = to_fraction(h.coeffs()[0])
             return self.scale(P, c) if c > 0 else self.scale(N, -c)
         E = self.entries(P, N)
+        self._degree_guard(E, h)
         K = self.ring.const(2)
         for e in E:
             K += e * e
@@ -779,6 +795,7 @@ class _Flattener:
         A = lat(PG, 1)
         B = lat(NG, -1)
         E = self.entries(PG, NG)
+        self._degree_guard(E, self.ring.const(1))
         K = self.ring.const(2)
         for e in E:
             K += e * e
