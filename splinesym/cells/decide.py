@@ -156,11 +156,14 @@ class Decider:
             starts = []
         cm = self.cloud.margins(region.items(), self.table.polys)
         starts += [self.cloud.points[i] for i in np.argsort(-cm)[:8]]
-        pt, margin = maximize_margin(conds, self.nvars, starts)
+        b = self.budget
+        deadline = None if b.time_limit is None else b.start + b.time_limit
+        pt, margin = maximize_margin(conds, self.nvars, starts, deadline=deadline)
         if pt is None and margin > -1e-9:
             # thin or touching the origin: restart from random directions
             pt, m2 = maximize_margin(conds, self.nvars,
-                                     list(self.rng.standard_normal((24, self.nvars))))
+                                     list(self.rng.standard_normal((24, self.nvars))),
+                                     deadline=deadline)
             margin = max(margin, m2)
         return pt, margin
 

@@ -6,6 +6,7 @@ re-checked exactly at the very same point.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -110,7 +111,8 @@ def local_points(center: Sequence[Fraction], count: int, rng: np.random.Generato
 
 def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
                     starts: Sequence[np.ndarray], box: float = 100.0,
-                    maxiter: int = 200) -> tuple[tuple[Fraction, ...] | None, float]:
+                    maxiter: int = 200,
+                    deadline: float | None = None) -> tuple[tuple[Fraction, ...] | None, float]:
     """Maximise ``t`` subject to ``s_k g_k(x) / |g_k| >= t``, ``|x_i| <= box`` (SLSQP), then round.
 
     Returns a verified rational witness when the optimum has positive margin, and the margin.
@@ -143,6 +145,8 @@ def maximize_margin(conditions: Sequence[tuple[Poly, int]], nvars: int,
 
     best_x, best_t = None, -np.inf
     for x0 in starts:
+        if deadline is not None and time.monotonic() > deadline:
+            break  # the caller's time budget is used up: stop between starts
         x0 = np.asarray(x0, dtype=float)
         if homogeneous:
             nrm = np.linalg.norm(x0)
