@@ -16,6 +16,9 @@ What each claim kind means and how it is re-verified:
     ``sum(l_k s_k g_k)`` is a constant ``<= 0`` with ``l >= 0`` not all zero. ``empty`` with a
     solver's word only, or a nonempty cell without a witness, is *reported as trusted/unverified*,
     never as checked.
+    With ``on_break`` (and ``break_multiplier`` ``mu``), the set is the part of the wall
+    ``{g_k = 0}`` where the region holds: ``sum(l_j s_j g_j) + mu g_k`` must be a constant
+    ``<= 0``, which shows that two pieces with opposite signs on ``g_k`` never meet along it.
 ``degree``
     The exact total degree (in the input variables) of every output polynomial of every piece is
     recomputed; the claimed maximum must match. A structural bound, when given with the model, is
@@ -30,8 +33,11 @@ What each claim kind means and how it is re-verified:
     nonzero derivative (one simple root) while every other condition holds on the whole interval
     (exact interval bounds). Order ``-1`` means discontinuous: not a spline.
 ``continuity`` (scope ``spline``)
-    The minimum of the referenced wall claims; the completeness of the list of walls comes from
-    the cell enumeration and is not re-derived here (the report says so).
+    The minimum of the referenced wall claims. The checker also recomputes every *candidate
+    pair* (two pieces with opposite signs on one break that agree on every other break they
+    both mention) and reports which are accounted for by a wall claim or a not-a-wall claim;
+    when the certificate says ``complete``, an unaccounted pair is a failure. That the pieces
+    themselves cover the space comes from the cell enumeration (the report says so).
 ``identity``
     ``expand``: two polynomials are equal after expansion. ``model-local``: the checker runs its
     own symbolic forward pass of the model at a piece's witness (each ReLU decided by the sign of

@@ -145,7 +145,9 @@ class Certification:
                  "outputs": [o.output for o in w.outputs if o.order == -1]}
                 for w in sm.discontinuities()],
             "undecided_pairs": [{"break": k, "pieces": [a, b]} for k, a, b in sm.undecided],
-            "not_walls": [{"break": k, "pieces": [a, b], "by": "z3 (trusted)"}
+            "not_walls": [{"break": k, "pieces": [a, b],
+                           "by": ("z3 (trusted)" if sm.not_wall_evidence.get((k, a, b), ("",))[0]
+                                  == "z3" else "exact multipliers")}
                           for k, a, b in sm.not_walls],
             "walls_complete": sm.complete,
             "identity_points": len(self.identity_points),
@@ -208,8 +210,10 @@ class Certification:
         for k, a, b in sm.undecided:
             lines.append(f"  g{k}, cells {a} | {b}: UNDECIDED (no wall point found)")
         if sm.not_walls:
-            lines.append(f"  {len(sm.not_walls)} candidate pair(s) do not meet along their "
-                         f"break (z3, trusted)")
+            nz3 = sum(1 for v in sm.not_wall_evidence.values() if v[0] == "z3")
+            lines.append(f"  {len(sm.not_walls)} other pair(s) of pieces with opposite signs on a "
+                         f"break never meet along it ({len(sm.not_walls) - nz3} by exact "
+                         f"multipliers" + (f", {nz3} by z3, trusted)" if nz3 else ")"))
         if self.identity_points:
             lines.append("")
             lines.append(f"identity with the model: the model's own polynomial, recomputed at "
