@@ -136,10 +136,11 @@ def report_expansion(title: str, model, sp, wall: float, cpu: float) -> None:
     print("  decided by: " + ", ".join(f"{k} x{n}" for k, n in sorted(dec.items())))
     print(f"  {len(sp.breaks)} breaks; degree attained {attained_degree(sp, model)}, structural "
           f"bound {sp.stats['structural_degree']}")
-    print("  stages (cells in -> out, patterns, seconds):")
+    print("  stages: cells in -> out (input cells left unexpanded), patterns, seconds")
     for s in sp.stats["stages"]:
+        left = s.get("cells_not_expanded", 0)
         print(f"    {s['stage']:<36s} {s['cells_in']:>6d} -> {s['cells_out']:<6d} "
-              f"{s['patterns']:>7d} {s['seconds']:>8.1f}"
+              f"({left:>4d}) {s['patterns']:>7d} {s['seconds']:>8.1f}"
               + ("" if s["budget_left"] else "   (budget used up)"))
     unexp = getattr(sp, "unexpanded", None)
     if unexp:

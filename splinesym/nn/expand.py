@@ -74,11 +74,13 @@ class SplineBackend(Backend):
         S = self._on_finest(S)
         t0 = time.monotonic()
         used0 = self.engine.budget.cells_used
+        unexp0 = len(getattr(self.engine, "unexpanded", ()))
         out = self.engine.relu(S, label)
         self.finest = out.partition
         self.stages.append({
             "stage": getattr(label, "stage", None) or "relu",
             "cells_in": len(S.partition.cells), "cells_out": len(out.partition.cells),
+            "cells_not_expanded": len(getattr(self.engine, "unexpanded", ())) - unexp0,
             "patterns": self.engine.budget.cells_used - used0,
             "seconds": round(time.monotonic() - t0, 3),
             "budget_left": self.engine.budget.exhausted_reason() is None})
