@@ -20,6 +20,9 @@ Examples
 from __future__ import annotations
 
 import time
+from fractions import Fraction
+
+import numpy as np
 
 from ..cells.decision import check_witness
 from ..cells.linear import affine_witness, farkas_multipliers
@@ -27,6 +30,7 @@ from ..errors import InvalidInputError
 from ..poly import is_affine, to_fmpq
 from ..spline import Spline
 from .expr import MaxMin, pkey
+from .signs import AffineRegion
 
 __all__ = ["is_cpwl", "ovchinnikov_maxmin"]
 
@@ -35,6 +39,36 @@ def is_cpwl(sp: Spline) -> bool:
     """Affine breaks and affine values (the setting of Ovchinnikov's theorem)."""
     return (not sp.parameters and all(is_affine(b) for b in sp.breaks)
             and all(is_affine(v) for p in sp.pieces for v in p.values))
+
+
+def _points_in(conds, w, n: int, rng, count: int = 12) -> list:
+    """Rational points of the convex region ``conds`` along random rays from its witness
+    ``w`` (cheap probes: a point where ``l_j < l_i`` shows ``j`` is not in ``S_i``)."""
+    if w is None or not conds:
+        return []
+    from ..poly import FloatEvaluator
+
+    polys = [g for g, _ in conds]
+    sg = np.array([s for _, s in conds], dtype=float)
+    ev = FloatEvaluator(polys, n)
+    w0 = np.array([float(c) for c in w])
+    U = rng.standard_normal((count, n))
+    vals = ev(np.vstack([w0[None, :], w0 + U])) * sg
+    g0, G1 = vals[0], vals[1:] - vals[0]               # affine: directional changes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lim = np.where(G1 < 0, g0 / -G1, np.inf)
+    ts = np.minimum(lim.min(axis=1) * 0.5, 1e4)
+    out = []
+    for u, t in zip(U, ts, strict=True):
+        if not np.isfinite(t) or t <= 0:
+            continue
+        for bits in (4, 10, 20, 40):
+            sc = float(1 << bits)
+            pt = tuple(Fraction(round(float(v) * sc), int(sc)) for v in w0 + t * u)
+            if check_witness(conds, pt):
+                out.append(pt)
+                break
+    return out
 
 
 def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
@@ -52,6 +86,7 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
     R = sp.ring
     n = sp.nvars
     lps = 0
+    rng = np.random.default_rng(0)
     all_terms = []
     for o in range(len(sp.outputs)):
         comps = {}
@@ -59,28 +94,46 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
             comps.setdefault(pkey(p.values[o]), p.values[o])
         comp_list = list(comps.values())
         comp_keys = list(comps)
+        from ..poly import FloatEvaluator
+
+        cf = FloatEvaluator(comp_list, n)
         terms = []
         seen = set()
         for p in sp.pieces:
             conds = sp.conditions(p.region)
             li = p.values[o]
             w = p.witness if p.witness is not None and check_witness(conds, p.witness) else None
-            args = [to_fmpq(c) for c in w] if w is not None else None
             S = []
             ki = pkey(li)
-            for lj, kj in zip(comp_list, comp_keys, strict=True):
+            region = AffineRegion(conds)
+            exact_probes = ([tuple(w)] if w is not None else []) + _points_in(conds, w, n, rng)
+            probes = [[to_fmpq(c) for c in q] for q in exact_probes]
+            if probes:
+                V = cf(np.array([[float(c) for c in q] for q in exact_probes]))
+                vi = V[:, comp_keys.index(ki)][:, None]
+                low = (V - vi) < -1e-9 * (1 + np.abs(vi))
+            for jj, (lj, kj) in enumerate(zip(comp_list, comp_keys, strict=True)):
                 if kj == ki:
                     S.append(lj)
                     continue
                 d = lj - li
-                if args is not None and d(*args) < 0:
+                if probes and low[:, jj].any():
+                    r = int(np.argmax(low[:, jj]))
+                    if d(*probes[r]) < 0:
+                        continue
+                lam, decided = region.farkas(d, 1)
+                if lam is not None:
+                    S.append(lj)
+                    continue
+                if decided:
                     continue
                 lps += 1
-                pt, _ = affine_witness([*conds, (d, -1)], n)
-                if pt is not None:
-                    continue
                 if farkas_multipliers([*conds, (d, -1)]) is not None:
                     S.append(lj)
+                    continue
+                pt, _ = affine_witness([*conds, (d, -1)], n)
+                if pt is not None:
+                    probes.append([to_fmpq(c) for c in pt])
                     continue
                 from ..cells.solver import z3_decide
 

@@ -44,7 +44,7 @@ from ..poly import Poly, PolyRing, is_affine, to_fmpq, to_fraction
 from ..region import factor_normalized
 from .expr import HintBook, fmt, pkey
 
-__all__ = ["SignProver", "region_interval", "sturm_count", "gram_sos"]
+__all__ = ["SignProver", "region_interval", "sturm_count", "gram_sos", "AffineRegion"]
 
 Conds = Sequence[tuple[Poly, int]]
 
@@ -226,6 +226,84 @@ def gram_sos(ring: PolyRing, q: Poly) -> tuple[int, list[tuple[Fraction, Poly]]]
 
 
 # ----------------------------------------------------------------------------------------------
+class AffineRegion:
+    """Affine strict conditions, prepared for exact Farkas decisions of affine facts.
+
+    ``farkas(q, rel)`` solves ``rel·q = Σ λ_k s_k g_k + μ``: with linearly independent condition
+    gradients the solution is unique, so ``λ, μ ≥ 0`` decides the fact (Farkas' lemma on a
+    nonempty region). Returns ``(multipliers over conds + [(q, −rel)], decided)``.
+
+    >>> R = PolyRing(["x", "y"])
+    >>> A = AffineRegion([(R.parse("x"), 1), (R.parse("y - x"), 1)])
+    >>> A.farkas(R.parse("y + 1"), 1)
+    ([Fraction(1, 1), Fraction(1, 1), Fraction(1, 1)], True)
+    >>> A.farkas(R.parse("x - y"), 1)
+    (None, True)
+    """
+
+    def __init__(self, conds: Conds):
+        import flint
+
+        self.m = m = len(conds)
+        self.const = [Fraction(0)] * m
+        self.monos: dict[tuple, int] = {}
+        entries = []
+        for k, (g, sg) in enumerate(conds):
+            for e, c in zip(g.monoms(), g.coeffs(), strict=True):
+                v = c * sg
+                if any(e):
+                    entries.append((self.monos.setdefault(tuple(e), len(self.monos)), k, v))
+                else:
+                    self.const[k] = to_fraction(v)
+        nr = len(self.monos)
+        self.piv = None
+        if nr < m or m == 0:
+            return
+        G = flint.fmpq_mat(nr, m)
+        for r, k, v in entries:
+            G[r, k] = v
+        self.G = G
+        R, rank = G.transpose().rref()
+        if rank < m:
+            return
+        piv = []
+        for i in range(m):
+            piv.append(next(j for j in range(nr) if R[i, j] != 0))
+        B = flint.fmpq_mat(m, m)
+        for i, r in enumerate(piv):
+            for k in range(m):
+                B[i, k] = G[r, k]
+        self.piv = piv
+        self.inv = B.inv()
+
+    def farkas(self, q: Poly, rel: int):
+        import flint
+
+        if self.piv is None or not is_affine(q):
+            return None, False
+        nr = len(self.monos)
+        rhs = flint.fmpq_mat(nr, 1)
+        t0 = Fraction(0)
+        for e, c in zip(q.monoms(), q.coeffs(), strict=True):
+            if any(e):
+                r = self.monos.get(tuple(e))
+                if r is None:
+                    return None, True   # q moves in a direction no condition controls
+                rhs[r, 0] = c * rel
+            else:
+                t0 = to_fraction(c) * rel
+        b = flint.fmpq_mat(self.m, 1, [rhs[r, 0] for r in self.piv])
+        lam = self.inv * b
+        if self.G * lam != rhs:
+            return None, True            # not in the span: unbounded below on the region
+        lam = [to_fraction(lam[i, 0]) for i in range(self.m)]
+        mu = t0 - sum((x * c for x, c in zip(lam, self.const, strict=True)), Fraction(0))
+        if all(x >= 0 for x in lam) and mu >= 0:
+            return [*lam, Fraction(1)], True
+        return None, True
+
+
+# ----------------------------------------------------------------------------------------------
 class SignProver:
     """Proves sign facts on regions; see the module docstring for the kinds of evidence.
 
@@ -244,6 +322,8 @@ class SignProver:
         self.hints = hints or HintBook()
         self.solver_timeout = solver_timeout
         self._family_cache: dict = {}
+        self._affine: dict = {}
+        self._ck: list = []
         self.counts: dict[str, int] = {}
 
     # -- public ------------------------------------------------------------------------------
@@ -254,15 +334,27 @@ class SignProver:
         ``parts`` maps slot paths (tuples) to polynomials summing to ``q``: the summands ``q``
         came from, grouped hierarchically by path prefix when ``q`` alone has no proof.
         """
+        self._ck = [pkey(g) for g, _ in conds]
         ev = self._prove_alone(conds, q, rel)
         if ev is None and parts:
             ev = self._prove_parts(conds, {k: v for k, v in parts.items() if not v.is_zero()},
                                    rel, 0)
-        if ev is None and self._lift_ok(conds, q):
+        decided = False
+        if ev is None and is_affine(q) and conds and all(is_affine(g) for g, _ in conds):
+            key = tuple(self._ck) + tuple(sg for _, sg in conds)
+            reg = self._affine.get(key)
+            if reg is None:
+                if len(self._affine) > 4096:
+                    self._affine.clear()
+                reg = self._affine[key] = AffineRegion(conds)
+            lam, decided = reg.farkas(q, rel)
+            if lam is not None:
+                ev = {"by": "farkas", "multipliers": [_fs(v) for v in lam]}
+        if ev is None and not decided and self._lift_ok(conds, q):
             lam = farkas_multipliers([*conds, (q, -rel)])
             if lam is not None:
                 ev = {"by": "farkas", "multipliers": [_fs(v) for v in lam]}
-        if ev is None and solver and self.solver_timeout > 0:
+        if ev is None and not decided and solver and self.solver_timeout > 0:
             from ..cells.solver import z3_decide
 
             ans, _ = z3_decide(self.ring, [*conds, (q, -rel)], self.solver_timeout,
@@ -276,6 +368,7 @@ class SignProver:
 
     def sign_of_factor(self, conds: Conds, f: Poly) -> tuple[int, dict] | None:
         """A proven sign (+1/−1, meaning ``±f ≥ 0``) of a single polynomial on the region."""
+        self._ck = [pkey(g) for g, _ in conds]
         return self._justify(conds, f)
 
     # -- internals -----------------------------------------------------------------------------
@@ -319,8 +412,8 @@ class SignProver:
         got = self._product(conds, q)
         if got is not None and got[0] == rel:
             return got[1]
-        if peel <= 0:
-            return None
+        if peel <= 0 or (q.total_degree() <= 1 and all(is_affine(g) for g, _ in conds)):
+            return None  # affine: Farkas (complete) does it
         # q = lam*g + r with lam*s*rel > 0 for a condition (g, s): subtract conditions
         qm = {tuple(e): to_fraction(c) for e, c in zip(q.monoms(), q.coeffs(), strict=True)}
         for k, (g, s) in enumerate(conds):
@@ -380,8 +473,8 @@ class SignProver:
                     if m % 2 == 0:
                         factors.append([f, m, {"even": True}])
                         continue
-                    k = next((i for i, (g, _) in enumerate(conds)
-                              if pkey(g) == pkey(f)), None)
+                    fk = pkey(f)
+                    k = next((i for i, gk in enumerate(self._ck) if gk == fk), None)
                     if k is not None:
                         factors.append([f, m, {"cond": k}])
                         sign *= conds[k][1]
@@ -402,13 +495,14 @@ class SignProver:
 
     def _justify(self, conds: Conds, f: Poly) -> tuple[int, dict] | None:
         """Sign of a (non-constant) polynomial on the region: cond, sos or sturm."""
-        for k, (g, s) in enumerate(conds):
-            if pkey(g) == pkey(f):
-                return s, {"cond": k}
+        fk = pkey(f)
+        for k, gk in enumerate(self._ck):
+            if gk == fk:
+                return conds[k][1], {"cond": k}
         fam = self._family(f)
         if fam is not None:
             return fam
-        if f.total_degree() <= 2:
+        if f.total_degree() == 2:
             got = gram_sos(self.ring, f)
             if got is not None:
                 s, sq = got
