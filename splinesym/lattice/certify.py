@@ -211,7 +211,8 @@ class _Certifier:
                 tot += x
             if tot != q:
                 parts = None
-        ev = self.prover.prove(conds, q, rel, parts, solver=solver)
+        ev = self.prover.prove(conds, q, rel, parts, solver=solver,
+                               ckeys=[k for k, _ in ckey])
         self.cache[key] = ev
         return ev
 

@@ -105,22 +105,39 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
             w = p.witness if p.witness is not None and check_witness(conds, p.witness) else None
             S = []
             ki = pkey(li)
-            region = AffineRegion(conds)
-            exact_probes = ([tuple(w)] if w is not None else []) + _points_in(conds, w, n, rng)
-            probes = [[to_fmpq(c) for c in q] for q in exact_probes]
-            if probes:
-                V = cf(np.array([[float(c) for c in q] for q in exact_probes]))
-                vi = V[:, comp_keys.index(ki)][:, None]
-                low = (V - vi) < -1e-9 * (1 + np.abs(vi))
+            ii = comp_keys.index(ki)
+
+            def screen(pts, ii=ii, cf=cf):
+                V = cf(np.array([[float(c) for c in q] for q in pts]))
+                vi = V[:, ii][:, None]
+                return [[to_fmpq(c) for c in q] for q in pts], (V - vi) < -1e-9 * (1 + np.abs(vi))
+
+            probe_sets = [screen([tuple(w)])] if w is not None else []
+            rays_done = False
+            region = None
             for jj, (lj, kj) in enumerate(zip(comp_list, comp_keys, strict=True)):
                 if kj == ki:
                     S.append(lj)
                     continue
                 d = lj - li
-                if probes and low[:, jj].any():
-                    r = int(np.argmax(low[:, jj]))
-                    if d(*probes[r]) < 0:
-                        continue
+
+                def excluded(sets, jj=jj, d=d):
+                    for probes, low in sets:
+                        if low[:, jj].any() and d(*probes[int(np.argmax(low[:, jj]))]) < 0:
+                            return True
+                    return False
+
+                if excluded(probe_sets):
+                    continue
+                if not rays_done:
+                    rays_done = True
+                    pts = _points_in(conds, w, n, rng)
+                    if pts:
+                        probe_sets.append(screen(pts))
+                        if excluded(probe_sets[-1:]):
+                            continue
+                if region is None:
+                    region = AffineRegion(conds)
                 lam, decided = region.farkas(d, 1)
                 if lam is not None:
                     S.append(lj)
@@ -133,7 +150,7 @@ def ovchinnikov_maxmin(sp: Spline, *, solver_timeout: float = 5.0) -> MaxMin:
                     continue
                 pt, _ = affine_witness([*conds, (d, -1)], n)
                 if pt is not None:
-                    probes.append([to_fmpq(c) for c in pt])
+                    probe_sets.append(screen([pt]))
                     continue
                 from ..cells.solver import z3_decide
 

@@ -328,13 +328,13 @@ class SignProver:
 
     # -- public ------------------------------------------------------------------------------
     def prove(self, conds: Conds, q: Poly, rel: int, parts: dict | None = None,
-              *, solver: bool = True) -> dict | None:
+              *, solver: bool = True, ckeys: Sequence[str] | None = None) -> dict | None:
         """Evidence that ``rel·q ≥ 0`` on the region, or None.
 
         ``parts`` maps slot paths (tuples) to polynomials summing to ``q``: the summands ``q``
         came from, grouped hierarchically by path prefix when ``q`` alone has no proof.
         """
-        self._ck = [pkey(g) for g, _ in conds]
+        self._ck = list(ckeys) if ckeys is not None else [pkey(g) for g, _ in conds]
         ev = self._prove_alone(conds, q, rel)
         if ev is None and parts:
             ev = self._prove_parts(conds, {k: v for k, v in parts.items() if not v.is_zero()},
