@@ -98,8 +98,11 @@ for num, (name, n, d) in enumerate(instances):
                 for k in range(d):
                     gap = abs(smooth[i * d + k] - be.mp.mpf(exact[i * d + k].numerator)
                               / exact[i * d + k].denominator)
-                    bound = sum(abs(V[j, k]) for j in range(n)) * mpmath.log(2) / beta
-                    if gap > bound * (1 + mpmath.mpf(10) ** -30) + mpmath.mpf(10) ** -40:
+                    # the bound in the same 50-digit context (equality holds where a row's
+                    # scores all vanish, so rounding must not decide)
+                    vsum = sum(abs(V[j, k]) for j in range(n))
+                    bound = be.mp.mpf(vsum.numerator) / vsum.denominator * be.mp.log(2) / beta
+                    if gap > bound * (1 + be.mp.mpf(10) ** -40) + be.mp.mpf(10) ** -45:
                         ok = False
                     max_gap = max(max_gap, float(gap))
                     if bound > 0:
