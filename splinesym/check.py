@@ -567,6 +567,7 @@ class Subject:
     def __init__(self, data):
         if not isinstance(data, dict):
             raise CertificateFormatError("subject must be an object")
+        self.raw = data
         self.model = data.get("model")
         sp = data.get("spline")
         self.spline = None
@@ -1132,12 +1133,299 @@ def _check_identity(S: Subject, c, claims, results):
         return CHECKED, (f"at {len(entries)} witness points the checker's own symbolic forward "
                          f"pass gives exactly the piece polynomials (the model equals each piece "
                          f"near its witness)")
+    if method == MAXMIN_METHOD:
+        status, msg = verify_maxmin_claim(c, S.raw)
+        if status == "FAILED":
+            raise ClaimFailed(msg)
+        return (CHECKED if status == "checked" else TRUSTED), msg
     raise CertificateFormatError(f"unknown identity method {method!r}")
 
 
 def _check_measurement(S, c, claims, results):
     ev = c["evidence"]
     return RECORDED, str(ev.get("summary", "floating-point measurement"))
+
+
+# ---- identity: max-min = spline, cell by cell (method "maxmin-cells") -----------------------
+# Written for splinesym.lattice (which builds these certificates) and kept here so that the
+# checker stays self-contained: only exact arithmetic and this module's own polynomials.
+MAXMIN_METHOD = "maxmin-cells"
+
+
+class ClaimFailure(Exception):
+    pass
+
+
+def _need(cond, why):
+    if not cond:
+        raise ClaimFailure(why)
+
+
+def _fr(v) -> Fraction:
+    return Fraction(str(v)) if not isinstance(v, (int, Fraction)) else Fraction(v)
+
+
+def verify_sign(conds, q: dict, rel: int, ev: dict, names, trusted: list) -> None:
+    """Check one sign proof: ``rel·q ≥ 0`` on ``{s·g > 0 for (g, s) in conds}``."""
+    n = len(names)
+    by = ev.get("by")
+    if by == "zero":
+        _need(q == {}, "claimed zero, but the difference is not the zero polynomial")
+        return
+    if by == "product":
+        prod = pconst(_fr(ev["const"]), n)
+        c = _fr(ev["const"])
+        _need(c != 0, "zero constant")
+        sign = 1 if c > 0 else -1
+        for f in ev["factors"]:
+            fp = parse_poly(f["poly"], names)
+            m = int(f["power"])
+            _need(m >= 1, "bad power")
+            prod = pmul(prod, ppow(fp, m, n))
+            sf = _factor_sign(conds, fp, f["why"], names)
+            if m % 2:
+                sign *= sf
+        _need(psub(prod, q) == {}, "the factors do not multiply out to the difference")
+        _need(sign == rel, "the factors give the wrong sign")
+        return
+    if by == "sum":
+        tot = {}
+        for p in ev["parts"]:
+            pp = parse_poly(p["poly"], names)
+            tot = padd(tot, pp)
+            verify_sign(conds, pp, rel, p, names, trusted)
+        _need(psub(tot, q) == {}, "the parts do not add up to the difference")
+        return
+    if by == "farkas":
+        _check_farkas_dicts([*conds, (q, -rel)], [_fr(v) for v in ev["multipliers"]], n)
+        return
+    if by == "solver":
+        trusted.append(ev.get("note", "solver"))
+        return
+    raise ClaimFailure(f"unknown sign evidence {by!r}")
+
+
+def _factor_sign(conds, f: dict, why: dict, names) -> int:
+    n = len(names)
+    if "cond" in why:
+        k = int(why["cond"])
+        _need(0 <= k < len(conds), "condition index out of range")
+        _need(psub(conds[k][0], f) == {}, "factor is not the named condition")
+        return conds[k][1]
+    if why.get("even"):
+        return 1  # only used with an even power
+    if "sos" in why:
+        s = why["sos"]
+        scale, c0 = _fr(s["scale"]), _fr(s["const"])
+        _need(c0 >= 0 and scale != 0, "bad sum of squares constants")
+        tot = pconst(c0, n)
+        for w, e in s["squares"]:
+            w = _fr(w)
+            _need(w >= 0, "negative weight in a sum of squares")
+            ep = parse_poly(e, names)
+            tot = padd(tot, pscale(pmul(ep, ep), w))
+        _need(psub(pscale(tot, scale), f) == {}, "sum of squares does not expand to "
+              "the factor")
+        return 1 if scale > 0 else -1
+    if why.get("sturm"):
+        _need(n == 1, "sturm evidence needs one variable")
+        deg = max((e[0] for e in f), default=0)
+        coeffs = [Fraction(0)] * (deg + 1)
+        for e, c in f.items():
+            coeffs[e[0]] = Fraction(c)
+        lo, hi = _interval_dicts(conds)
+        _need(_sturm_roots(coeffs, lo, hi) == 0, "the factor has a root in the interval")
+        t = (Fraction(0) if lo is None and hi is None else hi - 1 if lo is None
+             else lo + 1 if hi is None else (lo + hi) / 2)
+        v = _uval(coeffs, t)
+        _need(v != 0, "zero at the inner point")
+        return 1 if v > 0 else -1
+    raise ClaimFailure(f"unknown factor justification {why!r}")
+
+
+def _uval(a, t):
+    v = Fraction(0)
+    for c in reversed(a):
+        v = v * t + c
+    return v
+
+
+def _sturm_roots(p, lo, hi):
+    """Distinct real roots of ``p`` (coefficients, low degree first) in ``(lo, hi)``; None
+    when an endpoint is a root (the verifier's own Sturm sequence)."""
+    def trim(a):
+        a = list(a)
+        while a and a[-1] == 0:
+            a.pop()
+        return a
+
+    def rem(a, b):
+        a = trim(a)
+        while len(a) >= len(b) and a:
+            f = a[-1] / b[-1]
+            k = len(a) - len(b)
+            for i, c in enumerate(b):
+                a[i + k] -= f * c
+            a = trim(a)
+        return a
+
+    p = trim(p)
+    if len(p) <= 1:
+        return 0
+    seq = [p, trim([i * c for i, c in enumerate(p)][1:])]
+    while True:
+        r = rem(seq[-2], trim(seq[-1]))
+        if not r:
+            break
+        seq.append([-c for c in r])
+
+    def sign(a, t, side):
+        a = trim(a)
+        if not a:
+            return 0
+        if t is None:
+            s = 1 if a[-1] > 0 else -1
+            return s if (side > 0 or (len(a) - 1) % 2 == 0) else -s
+        v = _uval(a, t)
+        return (v > 0) - (v < 0)
+
+    def var(t, side):
+        sg = [sign(q, t, side) for q in seq]
+        if t is not None and sg[0] == 0:
+            return None
+        sg = [x for x in sg if x]
+        return sum(1 for a, b in zip(sg, sg[1:], strict=False) if a != b)
+
+    va, vb = var(lo, -1), var(hi, 1)
+    return None if va is None or vb is None else va - vb
+
+
+def _interval_dicts(conds):
+    lo = hi = None
+    for g, s in conds:
+        if not g or max(sum(e) for e in g) != 1:
+            continue
+        a = sum((Fraction(c) for e, c in g.items() if e[0] == 1), Fraction(0))
+        b = sum((Fraction(c) for e, c in g.items() if e[0] == 0), Fraction(0))
+        r = -b / a
+        if s * a > 0:
+            lo = r if lo is None else max(lo, r)
+        else:
+            hi = r if hi is None else min(hi, r)
+    return lo, hi
+
+
+def _check_farkas_dicts(conds, lam, n):
+    _need(len(lam) == len(conds), "wrong number of multipliers")
+    _need(all(x >= 0 for x in lam) and any(lam), "multipliers must be >= 0 and not all 0")
+    tot = {}
+    for (g, s), x in zip(conds, lam, strict=True):
+        if x:
+            tot = padd(tot, pscale(g, x * s))
+    _need(all(not any(e) for e in tot), "the combination is not a constant")
+    _need(sum(tot.values(), Fraction(0)) <= 0, "the combination is a positive constant")
+
+
+def verify_maxmin_claim(claim: dict, subject: dict | None = None) -> tuple[str, str]:
+    """Re-verify one ``maxmin-cells`` identity claim.
+
+    Returns ``(status, message)`` with status ``checked``, ``trusted (solver)`` (some step is
+    z3's word) or ``FAILED``. With ``subject`` (the certificate's subject) the pieces are also
+    compared with ``subject.spline``'s regions and values.
+    """
+    try:
+        ev = claim["evidence"]
+        _need(ev.get("method") == MAXMIN_METHOD, f"not a {MAXMIN_METHOD} claim")
+        names = list(ev["variables"])
+        n = len(names)
+        terms = [[parse_poly(p, names) for p in t] for t in ev["terms"]]
+        _need(terms and all(terms), "empty max-min")
+        trusted: list[str] = []
+        nleaves = 0
+        if subject and isinstance(subject.get("spline"), dict):
+            spd = subject["spline"]
+            brks = [parse_poly(b, names) for b in spd["breaks"]]
+            o = int(ev.get("output_index", spd["outputs"].index(ev["output"])))
+            _need(len(ev["pieces"]) == len(spd["pieces"]), "not every piece of the spline is "
+                  "covered")
+            for pc in ev["pieces"]:
+                sp_piece = spd["pieces"][int(pc["piece"])]
+                want = sorted((str(parse_poly(spd["breaks"][k], names)),
+                               1 if s in ("+", 1) else -1) for k, s in sp_piece["region"])
+                got = sorted((str(parse_poly(g, names)), 1 if s == "+" else -1)
+                             for g, s in pc["region"])
+                _need(want == got, f"piece {pc['piece']}: region differs from the spline's")
+                _need(psub(parse_poly(sp_piece["values"][o], names),
+                              parse_poly(pc["value"], names)) == {},
+                      f"piece {pc['piece']}: value differs from the spline's")
+            del brks
+        if subject and isinstance(subject.get("maxmin"), dict):
+            mmd = subject["maxmin"]
+            outd = next(x for x in mmd["outputs"] if x["name"] == ev["output"])
+            _need([[str(parse_poly(p, mmd["variables"])) for p in t]
+                   for t in outd["max_of_mins"]] == [[str(p) for p in t] for t in terms],
+                  "the terms differ from subject.maxmin")
+
+        def walk(node, conds, v):
+            nonlocal nleaves
+            if "split" in node:
+                f = parse_poly(node["split"], names)
+                walk(node["pos"], [*conds, (f, 1)], v)
+                walk(node["neg"], [*conds, (f, -1)], v)
+                return
+            if "empty" in node:
+                e = node["empty"]
+                if e.get("by") == "farkas":
+                    _check_farkas_dicts(conds, [_fr(x) for x in e["multipliers"]], n)
+                elif e.get("by") == "solver":
+                    trusted.append("empty region (z3)")
+                else:
+                    raise ClaimFailure("unknown emptiness evidence")
+                return
+            lf = node["leaf"]
+            nleaves += 1
+            if lf.get("witness") is not None:
+                pt = [_fr(x) for x in lf["witness"]]
+                _need(all(s * peval(g, pt) > 0 for g, s in conds), "witness not in region")
+            i = int(lf["top"])
+            _need(0 <= i < len(terms), "top term out of range")
+            _need(psub(terms[i][int(lf["equal"])], v) == {}, "top entry is not the value")
+            seen = set()
+            for e in lf["top_signs"]:
+                j = int(e["entry"])
+                verify_sign(conds, psub(terms[i][j], v), 1, e, names, trusted)
+                seen.add(j)
+            _need(seen == set(range(len(terms[i]))), "not every entry of the top term is "
+                  "shown >= the value")
+            others = set()
+            for b in lf["below"]:
+                t, j = int(b["term"]), int(b["entry"])
+                _need(t != i and 0 <= t < len(terms), "bad term index")
+                verify_sign(conds, psub(terms[t][j], v), -1, b, names, trusted)
+                others.add(t)
+            _need(others == set(range(len(terms))) - {i}, "some term is not shown <= the value")
+
+        for pc in ev["pieces"]:
+            conds = [(parse_poly(g, names), 1 if s == "+" else -1) for g, s in pc["region"]]
+            walk(pc["tree"], conds, parse_poly(pc["value"], names))
+    except ClaimFailure as exc:
+        return "FAILED", str(exc)
+    except (KeyError, TypeError, ValueError, IndexError, StopIteration) as exc:
+        return "FAILED", f"malformed evidence: {exc!r}"
+    msg = (f"output {ev['output']}: {len(ev['pieces'])} pieces, {nleaves} leaves, every leaf "
+           f"proven exactly")
+    if trusted:
+        return "trusted (solver)", msg + f"; {len(trusted)} step(s) rest on z3's word"
+    return "checked", msg
+
+
+def verify_certificate(cert: dict) -> list[tuple[str, str]]:
+    """Run :func:`verify_maxmin_claim` on every ``maxmin-cells`` claim of a certificate."""
+    out = []
+    for c in cert.get("claims", []):
+        if c.get("kind") == "identity" and c.get("evidence", {}).get("method") == MAXMIN_METHOD:
+            out.append(verify_maxmin_claim(c, cert.get("subject")))
+    return out
 
 
 _CHECKS = {"cell": _check_cell, "degree": _check_degree, "continuity": _check_continuity,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +296,32 @@ def test_sample_pruned_lattice_form_is_certified():
     assert_certified(res)
     for pt in rand_points(2, 200, seed=8):
         assert res.maxmin.evaluate(pt) == evaluate_model(m, pt)
+
+
+def test_splinesym_check_reverifies_maxmin_certificates(tmp_path):
+    """`splinesym check` (the independent checker) re-verifies max-min identity claims."""
+    import subprocess
+    import sys
+
+    spl = {"format": "splinesym.spline/1", "variables": ["x"], "outputs": ["f"],
+           "breaks": ["x"],
+           "pieces": [{"region": [[0, "+"]], "values": ["x**2"], "witness": ["1"],
+                       "status": "witness"},
+                      {"region": [[0, "-"]], "values": ["2*x**2"], "witness": ["-1"],
+                       "status": "witness"}]}
+    src = tmp_path / "sq.json"
+    src.write_text(json.dumps(spl))
+    cert = tmp_path / "cert.json"
+    from splinesym.cli import main
+
+    assert main(["maxmin", str(src), "--certificate", str(cert)]) == 0
+    checker = Path(__file__).resolve().parent.parent / "splinesym" / "check.py"
+    r = subprocess.run([sys.executable, "-S", "-I", str(checker), str(cert)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "identity): checked" in r.stdout
+    bad = json.loads(cert.read_text())
+    claim = next(c for c in bad["claims"] if c["kind"] == "identity")
+    claim["evidence"]["pieces"][0]["value"] = "3*x**2"
+    cert.write_text(json.dumps(bad))
+    assert main(["check", str(cert)]) == 1
