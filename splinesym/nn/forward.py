@@ -47,6 +47,15 @@ class Backend:
         return np.hstack(list(arrays))
 
 
+def _numeric_weights(w) -> np.ndarray:
+    """``w`` as an object array, refusing weight symbols (numeric backends need numbers)."""
+    arr = np.asarray(w, dtype=object)
+    for v in arr.flat:
+        if isinstance(v, str):
+            raise SymbolicWeightsError(f"weight symbol {v!r} has no numeric value")
+    return arr
+
+
 def _masked(S: np.ndarray, mask: np.ndarray | None, zero) -> np.ndarray:
     if mask is None:
         return S
@@ -61,10 +70,7 @@ class ExactBackend(Backend):
     name = "exact"
 
     def weight(self, w) -> np.ndarray:
-        arr = np.asarray(w, dtype=object)
-        for v in arr.flat:
-            if isinstance(v, str):
-                raise SymbolicWeightsError(f"weight symbol {v!r} has no numeric value")
+        arr = _numeric_weights(w)
         return np.vectorize(Fraction, otypes=[object])(arr) if arr.size else arr
 
     def activation(self, S, kind, beta, mask, label):
@@ -81,10 +87,7 @@ class FloatBackend(Backend):
     name = "float"
 
     def weight(self, w) -> np.ndarray:
-        arr = np.asarray(w, dtype=object)
-        for v in arr.flat:
-            if isinstance(v, str):
-                raise SymbolicWeightsError(f"weight symbol {v!r} has no numeric value")
+        arr = _numeric_weights(w)
         return arr.astype(float)
 
     def activation(self, S, kind, beta, mask, label):
