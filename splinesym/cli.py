@@ -1,7 +1,11 @@
 """The ``splinesym`` command.
 
-Bad input exits with status 2 and one line on stderr naming the file, the field and the problem;
-no traceback and no output file.
+Exit status (the one error contract, :func:`splinesym.errors.exit_status`): 0 complete (and
+certified where that applies); 1 a check failed or the input is not a spline; 2 bad input or bad
+options (one line on stderr naming the file, the field and the problem; no traceback; no output
+file); 3 a limit stopped the work (partial output written and labelled with what is missing);
+130 interrupted (128 + the signal number); 70 an internal error (one line; ``--debug`` shows the
+traceback).
 """
 
 from __future__ import annotations
@@ -12,40 +16,42 @@ import sys
 from collections.abc import Sequence
 
 from .commands import COMMANDS
-from .errors import SplinesymError
+from .errors import OptionError
 
 __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="splinesym",
         description="Exact verification that ReLU transformers are splines.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     modules = {}
     for name in COMMANDS:
         mod = importlib.import_module(f"splinesym.commands.{name}")
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
+        from .guard import add_common_arguments
+
+        add_common_arguments(p)
         modules[mod.NAME] = mod
     return parser, modules
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (raised as OptionError, exit status 2)."""
+
+    def error(self, message: str):
+        raise OptionError(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 2
-    try:
-        return int(modules[args.command].run(args) or 0)
-    except SplinesymError as exc:
-        msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
-        print(f"splinesym {args.command}: error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"splinesym {args.command}: interrupted", file=sys.stderr)
-        return 130
+    """Run one command; return its exit status (never raises, never prints a traceback unless
+    ``--debug`` is given)."""
+    from .guard import run_guarded
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(argv, build_parser)
 
 
 if __name__ == "__main__":

@@ -76,3 +76,113 @@ class CertificateError(SplinesymError):
 
 class InvalidSplineTableError(NotASplineError, InvalidInputError):
     """A table of pieces given as input is not a spline (discontinuous, overlapping, gaps)."""
+
+
+class ZeroAtPointError(InvalidInputError):
+    """A ReLU argument vanishes at the chosen point: the point lies on a break."""
+
+
+class FlattenTooLargeError(InvalidInputError):
+    """The max–min normal form would exceed the term budget."""
+
+
+class NoRepresentationError(SplinesymError):
+    """No max–min form was found (and none is claimed not to exist)."""
+
+
+class LimitExceededError(InvalidInputError):
+    """An input is larger than a cap checked before any work (digits, tokens, file size, ...).
+
+    The message names the cap and how to raise it (``--limit NAME=VALUE`` on the command line,
+    :func:`splinesym.limits.set_limits` in the API).
+
+    Examples
+    --------
+    >>> e = LimitExceededError("tokens", 10**12, 4096, field="tokens")
+    >>> e.one_line()
+    'tokens: 1000000000000 is above the cap tokens = 4096 (raise it with --limit tokens=N)'
+    """
+
+    def __init__(self, cap: str, value, limit, field: str | None = None,
+                 source: str | None = None, problem: str | None = None):
+        self.cap, self.value, self.limit = cap, value, limit
+        problem = problem or (f"{value} is above the cap {cap} = {limit} "
+                              f"(raise it with --limit {cap}=N)")
+        super().__init__(problem, field, source)
+
+    def located(self, source: str | None = None, prefix: str | None = None):
+        moved = InvalidInputError(self.problem, self.field, self.source).located(source, prefix)
+        return LimitExceededError(self.cap, self.value, self.limit, moved.field, moved.source,
+                                  self.problem)
+
+
+class OptionError(InvalidInputError):
+    """A command-line option (or the matching API argument) is out of its range."""
+
+
+class WorkTooLargeError(InvalidInputError):
+    """The estimated work of a request is far past the limits: refused before starting.
+
+    The message gives the estimate and advice (``splinesym degree``, ``--numeric``, a smaller
+    model, ``--limit``).
+    """
+
+
+class BudgetExhaustedError(SplinesymError):
+    """A time, cell or size budget stopped the work before the result was complete.
+
+    Commands that can write a partial, labelled result do so and exit 3; this exception is for the
+    cases where nothing partial can be given. ``splinesym`` maps it to exit status 3.
+    """
+
+
+class CheckFailedError(SplinesymError):
+    """A verification failed (a round trip, a re-check): exit status 1."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; ``signum`` says which (exit status 128 + signum)."""
+
+    def __init__(self, signum: int = 2):
+        self.signum = signum
+        super().__init__(f"signal {signum}")
+
+
+class DeadlineExceeded(BaseException):
+    """The hard backstop of ``--time-limit`` fired (work did not stop at its own checks).
+
+    A ``BaseException`` so that no ``except Exception`` in the library swallows it.
+    """
+
+
+def exit_status(exc: BaseException) -> int:
+    """The ``splinesym`` exit status for an exception (the one error contract).
+
+    0 complete, 1 a check failed / not a spline, 2 bad input or options, 3 a limit stopped the
+    work, 130 interrupted (128 + signal number), 70 an internal error.
+
+    Examples
+    --------
+    >>> exit_status(InvalidInputError("bad")), exit_status(NotASplineError("x"))
+    (2, 1)
+    >>> exit_status(BudgetExhaustedError("t")), exit_status(KeyboardInterrupt())
+    (3, 130)
+    >>> exit_status(RuntimeError("bug"))
+    70
+    """
+    if isinstance(exc, Interrupted):
+        return 128 + exc.signum
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    if isinstance(exc, (BudgetExhaustedError, DeadlineExceeded)):
+        return 3
+    if isinstance(exc, (InvalidInputError, CertificateError, SymbolicWeightsError,
+                        AmbiguousPointError)):
+        return 2
+    if isinstance(exc, (NotASplineError, CheckFailedError, NoRepresentationError)):
+        return 1
+    if isinstance(exc, SplinesymError):
+        return 2
+    if isinstance(exc, (RecursionError, MemoryError, OverflowError)):
+        return 2
+    return 70

@@ -40,6 +40,7 @@ __all__ = [
     "is_affine",
     "primitive_integer_form",
     "FloatEvaluator",
+    "scaled_floats",
 ]
 
 
@@ -438,6 +439,37 @@ class _Parser:
 
 
 # ----------------------------------------------------------------------------------------------
+def scaled_floats(values: Sequence, max_exp: int = 500) -> list[float]:
+    """Floats of exact rationals for a numeric heuristic, scaled by one power of two when the
+    largest is beyond ``2**max_exp`` (so that ``1e5000`` or a 5,000-digit weight never overflows).
+
+    Scaling by a positive constant keeps signs and ratios, which is all the float heuristics
+    use; nothing exact is ever derived from these floats without an exact check.
+
+    >>> scaled_floats([Fraction(1, 2), 3])
+    [0.5, 3.0]
+    >>> [round(v, 3) for v in scaled_floats([10**400, -(10**400)])]
+    [0.581, -0.581]
+    """
+    pq = []
+    for v in values:
+        if isinstance(v, flint.fmpq):
+            pq.append((int(v.p), int(v.q)))
+        else:
+            f = Fraction(v)
+            pq.append((f.numerator, f.denominator))
+    e = max((p.bit_length() - q.bit_length() for p, q in pq if p), default=0)
+    if e <= max_exp:
+        e = 0
+    out = []
+    for p, q in pq:
+        try:
+            out.append(p / (q << e))
+        except OverflowError:
+            out.append(float("inf") if p > 0 else float("-inf"))
+    return out
+
+
 class FloatEvaluator:
     """Vectorised float evaluation of a list of polynomials at many points.
 
@@ -462,10 +494,10 @@ class FloatEvaluator:
         cols: list[list[tuple[int, float]]] = []
         for p in polys:
             col = []
-            for e, c in zip(p.monoms(), p.coeffs()):
+            for e, c in zip(p.monoms(), scaled_floats(p.coeffs())):
                 e = tuple(e[:nvars])
                 j = monos.setdefault(e, len(monos))
-                col.append((j, float(c.p) / float(c.q)))
+                col.append((j, c))
             cols.append(col)
         self.exponents = np.array(list(monos) or [(0,) * nvars], dtype=np.int64).reshape(-1, nvars)
         self.coef = np.zeros((max(len(monos), 1), len(polys)))

@@ -18,7 +18,7 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 
-from ..poly import is_affine
+from ..poly import is_affine, scaled_floats
 from ..region import Region
 from .decide import Decider
 from .decision import UNDECIDED, WITNESS, Decision, check_witness
@@ -272,8 +272,7 @@ def _affine_arrangement(decider: Decider, breaks: list[int], res: Enumeration) -
     A = np.zeros((m, n))
     b = np.zeros(m)
     for r, k in enumerate(breaks):
-        for e, c in zip(table[k].monoms(), table[k].coeffs()):
-            v = float(c.p) / float(c.q)
+        for e, v in zip(table[k].monoms(), scaled_floats(table[k].coeffs())):
             if any(e):
                 A[r, list(e).index(1)] += v
             else:

@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
-from ..poly import Poly, to_fraction
+from ..poly import Poly, scaled_floats, to_fraction
 from .decision import check_farkas, check_witness
 
 __all__ = ["affine_witness", "farkas_multipliers", "rationalize_point", "exact_solve"]
@@ -42,8 +42,8 @@ def _affine_rows(conditions, nvars):
     A = np.zeros((len(conditions), nvars))
     b = np.zeros(len(conditions))
     for r, (g, s) in enumerate(conditions):
-        for e, c in zip(g.monoms(), g.coeffs()):
-            val = float(c.p) / float(c.q) * s
+        for e, c in zip(g.monoms(), scaled_floats(g.coeffs())):
+            val = c * s
             d = sum(e)
             if d == 0:
                 b[r] += val
@@ -147,20 +147,27 @@ def farkas_multipliers(conditions: Sequence[tuple[Poly, int]]) -> tuple[Fraction
         return None
     monos, entries, consts = _monomial_system(conditions)
     nm = len(monos)
-    norms = np.zeros(m)
+    # floats of each condition scaled by one power of two (huge weights never overflow)
+    by_k: dict[int, list] = {k: [consts[k]] for k in range(m)}
     for _j, k, v in entries:
-        norms[k] += float(v) ** 2
+        by_k[k].append(v)
+    fl = {k: iter(scaled_floats(vs)) for k, vs in by_k.items()}
+    fconst = {k: next(fl[k]) for k in range(m)}
+    fentries = [(j, k, next(fl[k])) for j, k, _v in entries]
+    norms = np.zeros(m)
+    for _j, k, v in fentries:
+        norms[k] += v ** 2
     norms = np.sqrt(norms)
     for k in range(m):
         if norms[k] == 0:
-            norms[k] = max(abs(float(consts[k])), 1.0)
+            norms[k] = max(abs(fconst[k]), 1.0)
     A_eq = np.zeros((nm + 1, m))
-    for j, k, v in entries:
-        A_eq[j, k] = float(v) / norms[k]
+    for j, k, v in fentries:
+        A_eq[j, k] = v / norms[k]
     A_eq[nm, :] = 1.0
     b_eq = np.zeros(nm + 1)
     b_eq[nm] = 1.0
-    cvec = np.array([float(consts[k]) / norms[k] for k in range(m)])
+    cvec = np.array([fconst[k] / norms[k] for k in range(m)])
     res = linprog(cvec, A_eq=A_eq, b_eq=b_eq, bounds=[(0, None)] * m, method="highs-ds")
     if res.status != 0 or res.x is None or res.fun > 1e-9:
         return None

@@ -13,6 +13,7 @@ from fractions import Fraction
 import z3
 
 from ..poly import Poly, PolyRing
+from ..signals import z3_check
 from .decision import check_witness
 
 __all__ = ["z3_decide", "to_z3"]
@@ -59,7 +60,7 @@ def z3_decide(ring: PolyRing, conditions: Sequence[tuple[Poly, int]], timeout: f
         e = to_z3(g, zvars)
         solver.add(e > 0 if s > 0 else e < 0)
     try:
-        ans = solver.check()
+        ans = z3_check(solver)
     except z3.Z3Exception:
         return "unknown", None
     if ans == z3.unsat:

@@ -28,15 +28,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidInputError, UnsupportedModelError
+from ..errors import InvalidInputError, UnsupportedModelError, ZeroAtPointError
 from ..nn.forward import Backend, forward
 from ..poly import Poly, PolyRing, poly_degree_in, to_fmpq
 
 __all__ = ["LocalPolynomials", "local_polynomials", "ZeroAtPointError"]
 
 
-class ZeroAtPointError(InvalidInputError):
-    """A ReLU argument vanishes at the chosen point: the point lies on a break."""
 
 
 @dataclass

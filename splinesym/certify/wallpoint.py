@@ -39,7 +39,7 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from ..poly import FloatEvaluator, Poly, PolyRing, to_fmpq, to_fraction
+from ..poly import FloatEvaluator, Poly, PolyRing, scaled_floats, to_fmpq, to_fraction
 
 __all__ = ["WallPoint", "find_wall_point", "line_poly", "interval_bounds", "no_wall_farkas",
            "check_no_wall"]
@@ -233,7 +233,7 @@ class _Search:
                     if _exact_ok(self.g, self.conds, pt, self.n):
                         out.append(WallPoint("rational", pt, method=f"{method}, rational root"))
                 continue
-            co = [float(c) for c in f.coeffs()]
+            co = scaled_floats(f.coeffs())
             try:
                 roots = np.roots(co[::-1])
             except np.linalg.LinAlgError:
@@ -451,6 +451,7 @@ def _z3_point(ring: PolyRing, g: Poly, conds, timeout: float) -> np.ndarray | No
     import z3
 
     from ..cells.solver import to_z3
+    from ..signals import z3_check
 
     zv = [z3.Real(n) for n in ring.names]
     s = z3.SolverFor("QF_NRA")
@@ -460,7 +461,7 @@ def _z3_point(ring: PolyRing, g: Poly, conds, timeout: float) -> np.ndarray | No
         e = to_z3(c, zv)
         s.add(e > 0 if sg > 0 else e < 0)
     try:
-        if s.check() != z3.sat:
+        if z3_check(s) != z3.sat:
             return None
     except z3.Z3Exception:
         return None
@@ -484,6 +485,7 @@ def no_wall_by_solver(ring: PolyRing, g: Poly, conds, timeout: float) -> bool:
     import z3
 
     from ..cells.solver import to_z3
+    from ..signals import z3_check
 
     zv = [z3.Real(n) for n in ring.names]
     s = z3.SolverFor("QF_NRA")
@@ -493,7 +495,7 @@ def no_wall_by_solver(ring: PolyRing, g: Poly, conds, timeout: float) -> bool:
         e = to_z3(c, zv)
         s.add(e > 0 if sg > 0 else e < 0)
     try:
-        return s.check() == z3.unsat
+        return z3_check(s) == z3.unsat
     except z3.Z3Exception:
         return False
 

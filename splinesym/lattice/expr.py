@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import InvalidInputError
+from ..errors import FlattenTooLargeError, InvalidInputError
 from ..poly import Poly, PolyRing, to_fmpq, to_fraction
 
 __all__ = ["LExpr", "leaf", "constant", "relu", "maximum", "minimum", "flatten", "MaxMin",
@@ -71,8 +71,6 @@ def fmt(ring: PolyRing, p: Poly) -> str:
     return got
 
 
-class FlattenTooLargeError(InvalidInputError):
-    """The max–min normal form would exceed the term budget."""
 
 
 # ----------------------------------------------------------------------------------------------

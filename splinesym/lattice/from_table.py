@@ -30,7 +30,7 @@ import time
 from fractions import Fraction
 
 from ..cells import Budget, Decider, enumerate_regions
-from ..errors import InvalidSplineTableError, SplinesymError
+from ..errors import InvalidSplineTableError, NoRepresentationError
 from ..poly import to_fmpq
 from ..region import BreakTable
 from ..spline import Spline
@@ -46,8 +46,6 @@ KNOWN = ("no max-min representation found by the separator construction; what is
          "variables the general case is the open Pierce-Birkhoff conjecture")
 
 
-class NoRepresentationError(SplinesymError):
-    """No max–min form was found (and none is claimed not to exist)."""
 
 
 def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0) -> list:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import InvalidInputError, UnsupportedModelError
 from ..io.jsonio import check_format, parse_number
+from ..limits import check_cap, get_limit
 
 FORMAT = "splinesym.model/1"
 ACTIVATIONS = ("relu", "softplus", "sigmoid", "softmax")
@@ -180,11 +181,39 @@ def _vector(v: Any, field: str) -> Vector:
     return tuple(parse_number(x, f"{field}[{j}]", symbols=True) for j, x in enumerate(v))
 
 
-def _int(d: dict, key: str, field: str) -> int:
+def _int(d: dict, key: str, field: str, cap: str | None = None) -> int:
     v = d.get(key)
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise InvalidInputError(f"must be a positive integer, got {v!r}", field)
+        shown = v if not isinstance(v, (list, dict, str)) else type(v).__name__
+        raise InvalidInputError(f"must be a positive integer, got {shown!r}", field)
+    if cap is not None:
+        check_cap(cap, v, field)
     return v
+
+
+def _check_sizes(data: dict) -> None:
+    """Caps on the shape before any matrix is read: blocks, weight entries (counted cheaply)."""
+    n = 0
+    for key in ("encoder", "decoder"):
+        raw = data.get(key)
+        if raw is None:
+            continue
+        if not isinstance(raw, list):
+            raise InvalidInputError(f"expected a list of blocks, got {type(raw).__name__}", key)
+        n += len(raw)
+    check_cap("blocks", n, "encoder")
+    count = 0
+    stack = [data]
+    cap = get_limit("weights")
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            count += len(x)
+            if count > cap:
+                check_cap("weights", count, "weights")
+            stack.extend(y for y in x if isinstance(y, (list, dict)))
 
 
 _NORMS = ("layernorm", "layer_norm", "norm", "ln", "layernorm1", "layernorm2")
@@ -301,10 +330,14 @@ def model_from_dict(data: Any, *, drop_layernorm: bool = False) -> Model:
     _keys(data, ("format", "tokens", "dim", "target_tokens", "target_dim", "embed",
                  "target_embed", "readout", "encoder", "decoder", "name", "description"), "",
           drop_layernorm, dropped)
-    tokens = _int(data, "tokens", "tokens")
-    dim = _int(data, "dim", "dim")
-    enc_raw = data.get("encoder") or []
-    dec_raw = data.get("decoder") or []
+    tokens = _int(data, "tokens", "tokens", "tokens")
+    dim = _int(data, "dim", "dim", "dim")
+    check_cap("variables", tokens * dim, "tokens")
+    _check_sizes(data)
+    enc_raw = data.get("encoder", [])
+    dec_raw = data.get("decoder", [])
+    enc_raw = [] if enc_raw is None else enc_raw
+    dec_raw = [] if dec_raw is None else dec_raw
     for key, raw in (("encoder", enc_raw), ("decoder", dec_raw)):
         if not isinstance(raw, list):
             raise InvalidInputError("expected a list of blocks", key)
@@ -317,8 +350,9 @@ def model_from_dict(data: Any, *, drop_layernorm: bool = False) -> Model:
         for k in ("target_tokens", "target_dim"):
             if k not in data:
                 raise InvalidInputError("a model with a decoder needs the target shape", k)
-        tt = _int(data, "target_tokens", "target_tokens")
-        td = _int(data, "target_dim", "target_dim")
+        tt = _int(data, "target_tokens", "target_tokens", "tokens")
+        td = _int(data, "target_dim", "target_dim", "dim")
+        check_cap("variables", tokens * dim + tt * td, "target_tokens")
     else:
         for k in ("target_tokens", "target_dim", "target_embed"):
             if data.get(k) is not None:

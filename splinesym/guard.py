@@ -1,0 +1,228 @@
+"""The top-level guard of the ``splinesym`` command: options checked before work, one error
+contract, signals and the hard deadline.
+
+:func:`run_guarded` parses the arguments, range-checks every numeric option, checks input and
+output paths before any work, applies ``--limit`` caps, installs the signal handlers and the
+``--time-limit`` backstop, runs the command and turns *any* exception into one line on stderr
+and the exit status of :func:`splinesym.errors.exit_status` (a traceback only with ``--debug``).
+
+Examples
+--------
+>>> from splinesym.cli import build_parser
+>>> run_guarded(["expand", "--time-limit", "nan"], build_parser)
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import stat
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .errors import (
+    DeadlineExceeded,
+    InvalidInputError,
+    OptionError,
+    SplinesymError,
+    exit_status,
+)
+
+__all__ = ["run_guarded", "add_common_arguments", "validate_options", "RANGES"]
+
+#: numeric options by ``dest``: (lowest, lowest allowed itself?, what it means)
+RANGES: dict[str, tuple[float, bool, str]] = {
+    "time_limit": (0, False, "a positive number of seconds"),
+    "solver_timeout": (0, True, "seconds >= 0 (0 disables the solver)"),
+    "z3_timeout": (0, True, "seconds >= 0 (0 disables z3)"),
+    "wall_time": (0, True, "seconds >= 0"),
+    "max_cells": (1, True, "a positive integer"),
+    "max_terms": (1, True, "a positive integer"),
+    "points": (0, True, "an integer >= 0"),
+    "rationalize": (0, False, "a positive tolerance"),
+    "jobs": (1, True, "a positive integer"),
+    "seed": (0, True, "an integer >= 0"),
+}
+#: upper bounds (seconds: a year; counts: 10^12)
+_UPPER = {"time_limit": 3.2e7, "solver_timeout": 3.2e7, "z3_timeout": 3.2e7, "wall_time": 3.2e7,
+          "max_cells": 10**12, "max_terms": 10**9, "points": 10**7, "jobs": 4096,
+          "seed": 2**63 - 1, "rationalize": 1e300}
+INPUT_DESTS = ("input", "model", "file", "resume")
+OUTPUT_DESTS = ("out", "certificate")
+_PROCESS_START = time.monotonic()
+
+
+def add_common_arguments(p: argparse.ArgumentParser) -> None:
+    """``--debug`` and ``--limit NAME=N`` on every command."""
+    from .limits import DEFAULTS
+
+    p.add_argument("--debug", action="store_true",
+                   help="show the traceback of an internal error")
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=N",
+                   help="raise an input cap (repeatable); caps and defaults: "
+                        + ", ".join(f"{k}={v}" for k, v in DEFAULTS.items()))
+
+
+def _option_name(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+def validate_options(args: argparse.Namespace) -> dict:
+    """Range-check numeric options and check paths before any work; the ``--limit`` caps."""
+    from .limits import parse_limit
+
+    for dest, value in vars(args).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        name = _option_name(dest)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise OptionError(f"must be a finite number, got {value!r}", name)
+        if dest in RANGES:
+            low, closed, what = RANGES[dest]
+            if value < low or (value == low and not closed):
+                raise OptionError(f"must be {what}, got {value:g}", name)
+            if value > _UPPER[dest]:
+                raise OptionError(f"must be at most {_UPPER[dest]:g}, got {value:g}", name)
+    caps = dict(parse_limit(t) for t in getattr(args, "limit", None) or [])
+    inputs = [(d, getattr(args, d)) for d in INPUT_DESTS if getattr(args, d, None)]
+    for d, path in inputs:
+        _check_input_path(path, d)
+    outs = [(d, getattr(args, d)) for d in OUTPUT_DESTS if getattr(args, d, None)]
+    for d, path in outs:
+        _check_output_path(path, _option_name(d), inputs)
+    if len(outs) == 2 and _same(outs[0][1], outs[1][1]):
+        raise OptionError(f"--out and --certificate are the same file {outs[0][1]!r}",
+                          "--certificate")
+    return caps
+
+
+def _same(a, b) -> bool:
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_input_path(path, dest: str) -> None:
+    if not isinstance(path, str) or dest == "resume":
+        return
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InvalidInputError("file not found", source=path) from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read file: {exc.strerror or exc}", source=path) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InvalidInputError("is a directory, not a file", source=path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InvalidInputError("not a regular file (a FIFO, socket or device is not read)",
+                                source=path)
+    from .limits import check_cap
+
+    check_cap("file_bytes", st.st_size, source=path)
+
+
+def _check_output_path(path: str, name: str, inputs) -> None:
+    if not path or path.endswith(os.sep):
+        raise OptionError(f"{path!r} is a directory path, not a file", name)
+    p = Path(path)
+    if p.is_dir():
+        raise OptionError(f"{path!r} is a directory, not a file", name)
+    if p.exists() and not p.is_file():
+        raise OptionError(f"{path!r} is not a regular file", name)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise OptionError(f"directory {str(folder)!r} does not exist", name)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OptionError(f"directory {str(folder)!r} is not writable", name)
+    for _d, inp in inputs:
+        if isinstance(inp, str) and _same(path, inp):
+            raise OptionError(f"{path!r} is the input file: refusing to overwrite an input",
+                              name)
+
+
+def _one_line(text: str, limit: int = 600) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _message(exc: BaseException, args) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted; nothing half-written (outputs are written atomically)"
+    if isinstance(exc, DeadlineExceeded):
+        tl = getattr(args, "time_limit", None)
+        return (f"time limit of {tl:g} s reached before the work reached a checkpoint: no "
+                f"partial result could be written; nothing about the input was decided (raise "
+                f"--time-limit or make the input smaller)")
+    if isinstance(exc, SplinesymError):
+        msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
+        return "error: " + msg
+    if isinstance(exc, RecursionError):
+        return "error: the input is nested too deeply (Python's recursion limit)"
+    if isinstance(exc, MemoryError):
+        return ("error: out of memory: the input is too large for this machine (lower it, or "
+                "the caps with --limit)")
+    if isinstance(exc, OverflowError):
+        return f"error: a number is too large for a floating-point step ({exc})"
+    return (f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
+            f"traceback, and please report it)")
+
+
+def _deadline(args) -> float | None:
+    tl = getattr(args, "time_limit", None)
+    if not isinstance(tl, (int, float)) or isinstance(tl, bool):
+        return None
+    start = _process_age()
+    return max(0.5, tl * 1.1 + 0.8 - start)
+
+
+def _process_age() -> float:
+    """Seconds since the process started (imports included), best effort."""
+    try:
+        with open("/proc/self/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - int(fields[19]) / ticks)
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _PROCESS_START
+
+
+def run_guarded(argv: list[str], build_parser) -> int:
+    """Parse, validate, run; any exception becomes one stderr line and its exit status."""
+    from . import signals
+    from .limits import set_limits
+
+    debug = "--debug" in argv
+    args = None
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    try:
+        parser, modules = build_parser()
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(sys.stderr)
+            return 2
+        command = args.command
+        caps = validate_options(args)
+        with set_limits(**caps), signals.guarded(_deadline(args)):
+            rc = modules[args.command].run(args)
+        return int(rc or 0)
+    except SystemExit as exc:   # --help, --version
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except BaseException as exc:  # noqa: BLE001 - the one place that turns everything into a line
+        if debug:
+            traceback.print_exc()
+        prefix = f"splinesym {command}" if command else "splinesym"
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        print(f"{prefix}: {_one_line(_message(exc, args))}", file=sys.stderr)
+        return exit_status(exc)
