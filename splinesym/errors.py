@@ -78,6 +78,18 @@ class InvalidSplineTableError(NotASplineError, InvalidInputError):
     """A table of pieces given as input is not a spline (discontinuous, overlapping, gaps)."""
 
 
+class TableOverlapError(InvalidSplineTableError):
+    """Two pieces of a table overlap (bad input: exit status 2)."""
+
+
+class TableGapError(InvalidSplineTableError):
+    """The pieces of a table leave a gap (bad input: exit status 2)."""
+
+
+class DiscontinuityError(InvalidSplineTableError):
+    """A table is discontinuous across a wall: it is not a spline (exit status 1)."""
+
+
 class ZeroAtPointError(InvalidInputError):
     """A ReLU argument vanishes at the chosen point: the point lies on a break."""
 
@@ -176,6 +188,8 @@ def exit_status(exc: BaseException) -> int:
         return 130
     if isinstance(exc, (BudgetExhaustedError, DeadlineExceeded)):
         return 3
+    if isinstance(exc, DiscontinuityError):
+        return 1
     if isinstance(exc, (InvalidInputError, CertificateError, SymbolicWeightsError,
                         AmbiguousPointError)):
         return 2

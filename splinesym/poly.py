@@ -205,6 +205,10 @@ class PolyRing:
         import sympy
 
         syms = sympy.symbols(self.names)
+        if isinstance(expr, str):   # never sympify a string: that runs eval
+            from .io.safe_sympy import parse_sympy_expression
+
+            expr = parse_sympy_expression(expr)
         try:
             P = sympy.Poly(sympy.sympify(expr), *syms, domain="QQ")
         except (sympy.PolynomialError, sympy.GeneratorsNeeded, sympy.CoercionFailed) as exc:
@@ -449,7 +453,7 @@ def scaled_floats(values: Sequence, max_exp: int = 500) -> list[float]:
     >>> scaled_floats([Fraction(1, 2), 3])
     [0.5, 3.0]
     >>> [round(v, 3) for v in scaled_floats([10**400, -(10**400)])]
-    [0.581, -0.581]
+    [1.707, -1.707]
     """
     pq = []
     for v in values:

@@ -67,10 +67,42 @@ class Certification:
     def is_spline(self) -> bool:
         return self.smoothness.is_spline
 
+    @property
+    def complete(self) -> bool:
+        """True when every cell was expanded and every pair of pieces decided (no budget stop)."""
+        sm = self.smoothness
+        return bool(self.spline.complete and not self.spline.unexpanded and sm.complete
+                    and not sm.undecided)
+
+    def not_decided(self) -> list[str]:
+        """What a budget left open (empty when :attr:`complete`)."""
+        sp, sm = self.spline, self.smoothness
+        out = []
+        if not sp.complete or sp.unexpanded:
+            n = sum(1 for p in sp.pieces if p.status == "undecided")
+            out.append("the cell enumeration is incomplete"
+                       + (f": {len(sp.unexpanded)} region(s) left unexpanded"
+                          if sp.unexpanded else "")
+                       + (f", {n} piece(s) undecided" if n else "")
+                       + " - pieces, degree and walls beyond those listed are unknown")
+        if sm.undecided:
+            out.append(f"{len(sm.undecided)} pair(s) of pieces with no decision on whether they "
+                       f"meet along a wall")
+        if not sm.complete:
+            out.append("the wall search stopped before every pair of pieces was examined")
+        return out
+
     def verdict(self) -> str:
         sm = self.smoothness
         sp = self.spline
         d = self.degree.maximum
+        if not self.complete and not sp.parameters and sm.is_spline:
+            r = sm.continuity
+            walls = (f"{len(sm.walls)} wall(s) found, minimum continuity C^{format_order(r)} "
+                     f"on them" if sm.walls else "no wall found yet")
+            return (f"INCOMPLETE (a limit stopped the work): no verdict about the whole subject. "
+                    f"Established: {len(sp.pieces)} piece(s) of degree at most {d}, {walls}. "
+                    f"Not decided: " + "; ".join(self.not_decided()))
         if sp.parameters:
             return (f"piecewise polynomial of degree {d} in {', '.join(sp.variables)} for every "
                     f"value of the weight symbols {', '.join(sp.parameters)}; smoothness needs "
@@ -135,6 +167,8 @@ class Certification:
             "degrees": self.degree.to_dict(),
             "continuity": (None if sm.continuity is None else order_json(sm.continuity)),
             "is_spline": sm.is_spline,
+            "complete": self.complete,
+            "not_decided": self.not_decided(),
             "verdict": self.verdict(),
             "walls": [self.wall_dict(w) for w in sm.walls],
             "discontinuities": [

@@ -493,7 +493,7 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
     single = not isinstance(exprs, (list, tuple))
     exprs = [exprs] if single else list(exprs)
     try:
-        exprs = [sympy.sympify(e) for e in exprs]
+        exprs = [_safe_sympify(e) for e in exprs]
         # variables are real: Abs, Max, ... rewrite as Piecewise only for real symbols
         real = {s: sympy.Symbol(s.name, real=True) for e in exprs for s in e.free_symbols}
         back = {v: k for k, v in real.items()}
@@ -560,6 +560,20 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
     sp = Spline(ring, variables, outs, list(eng.table.polys), pieces,
                 [list(lb) for lb in eng.table.labels], enum.complete, notes)
     return sp.merge()
+
+
+def _safe_sympify(e):
+    """A sympy object from a string (whitelisted, never evaluated) or a sympy/number object."""
+    import sympy
+
+    from .safe_sympy import parse_sympy_expression
+
+    if isinstance(e, str):
+        return parse_sympy_expression(e)
+    if isinstance(e, (sympy.Basic, int, Fraction)) and not isinstance(e, bool):
+        return sympy.sympify(e)   # already an object: sympify only wraps it, nothing is parsed
+    raise InvalidInputError(f"expected a sympy expression or a string, got {type(e).__name__}",
+                            "expression")
 
 
 def _nearest_defined(x: Fraction, cells) -> list:

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from ..lattice.expr import MaxMin
+from ..limits import check_cap
 from ..poly import PolyRing
 from .jsonio import check_format, read_json, write_atomic
 
@@ -66,6 +67,7 @@ def maxmin_from_dict(data: Any) -> MaxMin:
     if (not isinstance(variables, list) or not variables
             or not all(isinstance(v, str) for v in variables)):
         raise InvalidInputError("expected a nonempty list of variable names", "variables")
+    check_cap("variables", len(variables), "variables")
     try:
         ring = PolyRing(variables)
     except InvalidInputError as exc:
@@ -105,6 +107,8 @@ def maxmin_from_dict(data: Any) -> MaxMin:
         names.append(name)
         terms.append(ts)
     notes = data.get("notes") or []
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise InvalidInputError("expected a list of strings", "notes")
     return MaxMin(ring, names, terms, str(data.get("method", "given")),
                   [str(n) for n in notes] if isinstance(notes, list) else [])
 

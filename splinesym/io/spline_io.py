@@ -20,6 +20,7 @@ from typing import Any
 
 from ..cells.decision import LABELS, check_witness
 from ..errors import InvalidInputError
+from ..limits import check_cap
 from ..poly import PolyRing
 from ..region import Region
 from ..spline import Piece, Spline
@@ -79,6 +80,11 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
     check_format(data, FORMAT)
     variables = _strings(data, "variables", "variables")
     outputs = _strings(data, "outputs", "outputs")
+    if not variables:
+        raise InvalidInputError("expected a nonempty list of variable names", "variables")
+    if not outputs:
+        raise InvalidInputError("expected a nonempty list of output names", "outputs")
+    check_cap("variables", len(variables), "variables")
     params = _strings(data, "parameters", "parameters") if "parameters" in data else []
     try:
         ring = PolyRing([*variables, *params])
@@ -94,8 +100,8 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
             raise InvalidInputError("a break must not be constant", f"breaks[{i}]")
         breaks.append(p)
     raw = data.get("pieces")
-    if not isinstance(raw, list):
-        raise InvalidInputError("expected a list of pieces", "pieces")
+    if not isinstance(raw, list) or not raw:
+        raise InvalidInputError("expected a nonempty list of pieces", "pieces")
     pieces = []
     for i, pd in enumerate(raw):
         f = f"pieces[{i}]"
@@ -107,7 +113,8 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
         signs: dict[int, int] = {}
         for j, c in enumerate(reg):
             if (not isinstance(c, list) or len(c) != 2 or isinstance(c[0], bool)
-                    or not isinstance(c[0], int) or c[1] not in ("+", "-", 1, -1)):
+                    or not isinstance(c[0], int) or isinstance(c[1], bool)
+                    or c[1] not in ("+", "-", 1, -1)):
                 raise InvalidInputError('expected [break index, "+" or "-"]',
                                         f"{f}.region[{j}]")
             if not 0 <= c[0] < len(breaks):
@@ -122,8 +129,11 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
             raise InvalidInputError(f"expected {len(outputs)} polynomial strings", f"{f}.values")
         polys = []
         for j, v in enumerate(vals):
+            if isinstance(v, bool) or not isinstance(v, (str, int)):
+                raise InvalidInputError(f"expected a polynomial string, got "
+                                        f"{type(v).__name__}", f"{f}.values[{j}]")
             try:
-                polys.append(ring.parse(v if not isinstance(v, (int, float)) else str(v)))
+                polys.append(ring.parse(v if isinstance(v, str) else str(v)))
             except InvalidInputError as exc:
                 raise InvalidInputError(exc.problem, f"{f}.values[{j}]") from None
         status = pd.get("status", "given")
@@ -143,11 +153,24 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
             if not check_witness(conds, witness):
                 raise InvalidInputError("witness is not inside the region", f"{f}.witness")
         pieces.append(Piece(region, tuple(polys), witness, status))
-    labels = data.get("break_origins") or [[] for _ in breaks]
-    notes = data.get("notes") or []
-    return Spline(ring, variables, outputs, breaks, pieces,
-                  [list(x) for x in labels] if len(labels) == len(breaks) else
-                  [[] for _ in breaks], bool(data.get("complete", True)), list(notes))
+    labels = data.get("break_origins", None)
+    if labels is None:
+        labels = [[] for _ in breaks]
+    if (not isinstance(labels, list) or len(labels) != len(breaks)
+            or not all(isinstance(x, list) and all(isinstance(t, str) for t in x)
+                       for x in labels)):
+        raise InvalidInputError(f"expected a list of {len(breaks)} lists of strings (one per "
+                                f"break) or null", "break_origins")
+    notes = data.get("notes", None)
+    if notes is None:
+        notes = []
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise InvalidInputError("expected a list of strings", "notes")
+    complete = data.get("complete", True)
+    if not isinstance(complete, bool):
+        raise InvalidInputError(f"expected true or false, got {complete!r}"[:80], "complete")
+    return Spline(ring, variables, outputs, breaks, pieces, [list(x) for x in labels],
+                  complete, list(notes))
 
 
 def read_spline(path: str | os.PathLike, **kw) -> Spline:

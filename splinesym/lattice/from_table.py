@@ -30,7 +30,12 @@ import time
 from fractions import Fraction
 
 from ..cells import Budget, Decider, enumerate_regions
-from ..errors import InvalidSplineTableError, NoRepresentationError
+from ..errors import (
+    DiscontinuityError,
+    NoRepresentationError,
+    TableGapError,
+    TableOverlapError,
+)
 from ..poly import to_fmpq
 from ..region import BreakTable
 from ..spline import Spline
@@ -48,7 +53,8 @@ KNOWN = ("no max-min representation found by the separator construction; what is
 
 
 
-def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0) -> list:
+def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0,
+                   time_limit: float = 30.0) -> list:
     """Check that a table is a spline; returns notes on what was (not) checked.
 
     Raises
@@ -59,6 +65,8 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     R = sp.ring
     notes = []
     P = sp.pieces
+    if not P:
+        raise TableGapError("the table has no pieces", "pieces")
     for i in range(len(P)):
         ci = P[i].region.as_dict()
         for j in range(i + 1, len(P)):
@@ -69,7 +77,7 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
                 st, pt = decide_conditions(R, conds, [P[i].witness, P[j].witness],
                                            solver_timeout)
                 if st == "witness":
-                    raise InvalidSplineTableError(
+                    raise TableOverlapError(
                         f"pieces {i} and {j} overlap (both contain the point "
                         f"({', '.join(str(c) for c in pt)}))", "pieces")
                 continue
@@ -86,7 +94,7 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
             for o, name in enumerate(sp.outputs):
                 d = P[i].values[o] - P[j].values[o]
                 if not divmod(d, g)[1].is_zero():
-                    raise InvalidSplineTableError(
+                    raise DiscontinuityError(
                         f"not a spline: output {name} is discontinuous across the wall "
                         f"{R.format(g)} = 0 between pieces {i} and {j} (they differ by "
                         f"{R.format(d)}, which {R.format(g)} does not divide)", "pieces")
@@ -94,13 +102,14 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
         table = BreakTable(R)
         for b in sp.breaks:
             table.add(b)
-        enum = enumerate_regions(Decider(table, Budget(time_limit=30, solver_timeout=2.0)))
+        enum = enumerate_regions(Decider(table, Budget(time_limit=time_limit,
+                                                       solver_timeout=solver_timeout)))
         for pat, d in enum.cells.items():
             if not d.nonempty:
                 continue
             signs = dict(zip(enum.breaks, pat, strict=True))
             if not any(all(signs.get(k) == s for k, s in p.region) for p in P):
-                raise InvalidSplineTableError(
+                raise TableGapError(
                     f"the pieces leave a gap: no piece contains the point "
                     f"({', '.join(str(c) for c in d.witness)})", "pieces")
         notes.append("table checked: no overlaps, continuous across every wall between "

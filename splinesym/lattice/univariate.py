@@ -26,7 +26,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import InvalidInputError, InvalidSplineTableError
+from ..errors import (
+    DiscontinuityError,
+    InvalidInputError,
+    TableGapError,
+    TableOverlapError,
+)
 from ..poly import Poly, to_fmpq
 from ..region import factor_normalized
 from ..spline import Spline
@@ -61,10 +66,11 @@ def univariate_pieces(sp: Spline) -> list[tuple[Fraction | None, Fraction | None
     for (lo, hi, k), (lo2, hi2, k2) in zip(ivs, ivs[1:], strict=False):
         if hi is None or lo2 is None or hi != lo2:
             what = "overlap" if (hi is None or (lo2 is not None and lo2 < hi)) else "leave a gap"
-            raise InvalidSplineTableError(f"pieces {k} and {k2} {what} (intervals "
-                                          f"({lo}, {hi}) and ({lo2}, {hi2}))", "pieces")
+            cls = TableOverlapError if what == "overlap" else TableGapError
+            raise cls(f"pieces {k} and {k2} {what} (intervals ({lo}, {hi}) and ({lo2}, {hi2}))",
+                      "pieces")
     if not ivs or ivs[0][0] is not None or ivs[-1][1] is not None:
-        raise InvalidSplineTableError("the pieces do not cover the whole line", "pieces")
+        raise TableGapError("the pieces do not cover the whole line", "pieces")
     return ivs
 
 
@@ -109,7 +115,7 @@ def univariate_maxmin(sp: Spline) -> MaxMin:
             g = x - R.const(t)
             Q, rem = divmod(d, g)
             if not rem.is_zero():
-                raise InvalidSplineTableError(
+                raise DiscontinuityError(
                     f"output {name} is discontinuous at x = {t}: the pieces differ by "
                     f"{R.format(d)} there", "pieces")
             u, c0, sq = _bound(Q, R)
