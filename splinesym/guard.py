@@ -22,7 +22,10 @@ import stat
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
+
+import numpy as np
 
 from .errors import (
     DeadlineExceeded,
@@ -182,6 +185,15 @@ def _deadline(args) -> float | None:
     return max(0.5, tl * 1.1 + 0.8 - start)
 
 
+def _soft_deadline(args) -> float | None:
+    """Seconds the work may take: the limit counts from the process start, and 15 % of it is
+    kept for assembling and writing the (partial) result."""
+    tl = getattr(args, "time_limit", None)
+    if not isinstance(tl, (int, float)) or isinstance(tl, bool):
+        return None
+    return max(0.3, (tl - _process_age()) * 0.85)
+
+
 def _process_age() -> float:
     """Seconds since the process started (imports included), best effort."""
     try:
@@ -198,6 +210,7 @@ def _process_age() -> float:
 def run_guarded(argv: list[str], build_parser) -> int:
     """Parse, validate, run; any exception becomes one stderr line and its exit status."""
     from . import signals
+    from .cells.budget import deadline
     from .limits import set_limits
 
     debug = "--debug" in argv
@@ -211,7 +224,11 @@ def run_guarded(argv: list[str], build_parser) -> int:
             return 2
         command = args.command
         caps = validate_options(args)
-        with set_limits(**caps), signals.guarded(_deadline(args)):
+        with set_limits(**caps), deadline(_soft_deadline(args), getattr(args, "time_limit", None)),\
+                signals.guarded(_deadline(args)), warnings.catch_warnings(), \
+                np.errstate(all="ignore"):
+            if not debug:   # stderr carries one line per error; warnings only with --debug
+                warnings.simplefilter("ignore")
             rc = modules[args.command].run(args)
         return int(rc or 0)
     except SystemExit as exc:   # --help, --version

@@ -51,6 +51,9 @@ def z3_decide(ring: PolyRing, conditions: Sequence[tuple[Poly, int]], timeout: f
 
     Returns ``("sat", point)``, ``("unsat", None)`` or ``("unknown", None)``.
     """
+    from .budget import clamp_time
+
+    timeout = clamp_time(timeout)
     if timeout <= 0:
         return "unknown", None
     zvars = [z3.Real(n) for n in ring.names]

@@ -361,9 +361,11 @@ def certify_model(model, *, source: str = "model", time_limit: float | None = No
     from ..nn.expand import expand_model
 
     t0 = time.monotonic()
-    sp = expand_model(model, time_limit=time_limit, max_cells=max_cells,
-                      solver_timeout=solver_timeout)
-    left = None if time_limit is None else max(1.0, time_limit - (time.monotonic() - t0))
+    # the expansion gets 60 % of the time; the wall search what is left (the process-wide
+    # deadline of splinesym.cells.budget bounds both)
+    sp = expand_model(model, time_limit=None if time_limit is None else 0.6 * time_limit,
+                      max_cells=max_cells, solver_timeout=solver_timeout)
+    left = None if time_limit is None else max(0.0, time_limit - (time.monotonic() - t0))
     c = certify_spline(sp, model=model, source=source, smoothness=smoothness, time_limit=left,
                        wall_time=wall_time, z3_timeout=z3_timeout,
                        notes=[f"expanded exactly in {time.monotonic() - t0:.2f} s"])

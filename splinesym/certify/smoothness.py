@@ -179,6 +179,9 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
     z3_timeout : float
         Seconds z3 may spend on one candidate (finding a point, or showing there is none).
     """
+    from ..cells.budget import clamp_time
+
+    time_limit = clamp_time(time_limit)
     t0 = time.monotonic()
     notes: list[str] = []
     if sp.parameters:

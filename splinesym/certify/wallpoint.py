@@ -381,7 +381,9 @@ def find_wall_point(ring: PolyRing, g: Poly, conds: Sequence[tuple[Poly, int]],
         None when no point was found (the caller reports the pair as undecided, or as not
         neighbours when :func:`no_wall_by_solver` says so).
     """
-    t_end = time.monotonic() + time_limit
+    from ..cells.budget import clamp_time
+
+    t_end = time.monotonic() + clamp_time(time_limit)
     rng = np.random.default_rng(seed)
     S = _Search(ring, g, conds, nonzero, rng)
     hints = [tuple(Fraction(v) for v in h) for h in hints if h is not None]
@@ -450,9 +452,13 @@ def _z3_stage(ring, g, conds, S, z3_timeout):
 def _z3_point(ring: PolyRing, g: Poly, conds, timeout: float) -> np.ndarray | None:
     import z3
 
+    from ..cells.budget import clamp_time
     from ..cells.solver import to_z3
     from ..signals import z3_check
 
+    timeout = clamp_time(timeout)
+    if timeout <= 0:
+        return None
     zv = [z3.Real(n) for n in ring.names]
     s = z3.SolverFor("QF_NRA")
     s.set("timeout", max(1, int(timeout * 1000)))
@@ -484,9 +490,13 @@ def no_wall_by_solver(ring: PolyRing, g: Poly, conds, timeout: float) -> bool:
         return False
     import z3
 
+    from ..cells.budget import clamp_time
     from ..cells.solver import to_z3
     from ..signals import z3_check
 
+    timeout = clamp_time(timeout)
+    if timeout <= 0:
+        return False
     zv = [z3.Real(n) for n in ring.names]
     s = z3.SolverFor("QF_NRA")
     s.set("timeout", max(1, int(timeout * 1000)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..errors import InvalidInputError, SplinesymError
+from ..errors import CheckFailedError, InvalidInputError, OptionError
 from ..io.jsonio import write_atomic
 from ..io.model_io import write_model
 from ..lattice.api import METHODS, build_maxmin, encode, load_input
@@ -59,22 +59,21 @@ def _roundtrip_certificate(model, sp) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.certificate and not args.verify:   # checked before any work, no file written
+        raise OptionError("--certificate needs --verify", "--certificate")
     kind, obj = load_input(args.input)
     try:
             res = build_maxmin(kind, obj, method=args.method, solver_timeout=args.solver_timeout,
                            time_limit=args.time_limit)
     except InvalidInputError as exc:
         raise exc.located(source=args.input) from None
-    if kind != "maxmin" and not res.certified:
-        print(f"splinesym encode: warning: {res.status()}")
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
     rt = enc.roundtrip
-    if rt is not None and not rt["equal"]:
-        raise SplinesymError(f"round trip failed: {json.dumps(rt)}")
+    if rt is not None and rt["complete"] and not rt["equal"]:
+        raise CheckFailedError(f"round trip failed: {json.dumps(rt)}")
+    rt_incomplete = rt is not None and not rt["complete"]
     write_model(enc.model, args.out)
-    if args.certificate:
-        if rt is None:
-            raise SplinesymError("--certificate needs --verify")
+    if args.certificate and not rt_incomplete:
         sp = res.spline
         if sp is None:
             from ..lattice.compile import maxmin_spline
@@ -87,9 +86,10 @@ def run(args: argparse.Namespace) -> int:
               "certification": res.status() if kind != "maxmin" else "given max-min",
               "encoder": enc.info, "points_checked_exactly": enc.points_checked,
               "roundtrip": rt, "seconds": {**res.seconds, **enc.seconds}, "out": args.out}
+    report["outcome"] = res.outcome() if not rt_incomplete else "undecided"
     if args.json:
         print(json.dumps(report, indent=1))
-        return 0
+        return _status(res, rt_incomplete)
     i = enc.info
     print(f"encoder written to {args.out}: {i['blocks']} blocks ({int(i['constant_block'])} "
           f"constant, {i['product_blocks']} product, {i['tournament_blocks']} tournament), "
@@ -99,11 +99,28 @@ def run(args: argparse.Namespace) -> int:
     print(f"max-min ({res.method}): {s['terms']} terms, {s['entries']} entries, degree "
           f"{s['max_degree']}; {report['certification']}")
     print(f"exact forward pass = max-min at {enc.points_checked} random rational points (test)")
-    if rt is not None:
+    if rt_incomplete:
+        print(f"round trip INCOMPLETE (a limit stopped it): {rt.get('note', '')}; not decided "
+              f"whether the encoder equals the spline"
+              + ("; no certificate written" if args.certificate else ""))
+    elif rt is not None:
         print(f"round trip: the expanded encoder ({rt['model_pieces']} pieces) equals the "
               f"original spline on all {rt['pieces_compared']} cells of the common refinement "
               f"(proof)")
     else:
         print("round trip not run (use --verify)")
     print(f"seconds: {json.dumps(report['seconds'])}")
-    return 0
+    return _status(res, rt_incomplete)
+
+
+def _status(res, rt_incomplete: bool) -> int:
+    from .maxmin import outcome_status
+
+    rc = outcome_status(res, "encode")
+    if rc == 0 and rt_incomplete:
+        import sys
+
+        print("splinesym encode: INCOMPLETE: the round trip was stopped by a limit",
+              file=sys.stderr)
+        return 3
+    return rc

@@ -34,6 +34,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
 
 
+def _incomplete(sp) -> str:
+    why = "; ".join(n for n in sp.notes if n.startswith("budget")) or "a limit was reached"
+    und = sum(1 for p in sp.pieces if p.status == "undecided")
+    return (f"INCOMPLETE ({why}): {len(sp.pieces)} piece(s) listed, {und} of them undecided, "
+            f"{len(sp.unexpanded)} region(s) not expanded; the pieces do not cover what is "
+            f"missing")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.model:
         model = read_model(args.model, drop_layernorm=args.drop_layernorm)
@@ -52,10 +60,17 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
         text = spline_latex(sp) + "\n"
+        if not sp.complete or sp.unexpanded:
+            text = f"% {_incomplete(sp)}\n" + text
     else:
         text = spline_text(sp, title) + "\n"
     if args.out:
         write_atomic(args.out, text)
     else:
         print(text, end="")
+    if not sp.complete or sp.unexpanded:
+        import sys
+
+        print(f"splinesym expand: {_incomplete(sp)}", file=sys.stderr)
+        return 3
     return 0

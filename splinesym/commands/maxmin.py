@@ -79,4 +79,18 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(args.out, text)
     else:
         print(text, end="")
-    return 0
+    return outcome_status(res, "maxmin")
+
+
+def outcome_status(res, command: str) -> int:
+    """Exit status of a max-min result: 0 certified (or given, or --no-certify), 1 refuted,
+    3 undecided (a limit stopped the certification); one stderr line unless 0."""
+    import sys
+
+    out = res.outcome()
+    if out in ("certified", "given", "not-run"):
+        return 0
+    what = ("NOT equal to the spline" if out == "refuted"
+            else "NOT certified (a limit stopped the work)")
+    print(f"splinesym {command}: max-min {what}: {res.status()}"[:600], file=sys.stderr)
+    return 1 if out == "refuted" else 3

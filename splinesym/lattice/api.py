@@ -73,6 +73,21 @@ class BuildResult:
             return None
         return certificate_dict(self.maxmin, self.spline, self.certification.claims)
 
+    def outcome(self) -> str:
+        """``certified``, ``refuted`` (a point where the max-min differs from the spline),
+        ``undecided`` (a limit stopped the certification, or the spline is incomplete),
+        ``not-run`` or ``given`` (a max-min input)."""
+        if self.spline is None and self.certification is None:
+            return "given"
+        if self.certification is None:
+            return "not-run"
+        c = self.certification
+        if any("max-min = " in f or "no term contains" in f for f in c.failures):
+            return "refuted"
+        if not c.certified or (self.spline is not None and not self.spline.complete):
+            return "undecided"
+        return "certified"
+
     def status(self) -> str:
         if self.certification is None:
             return "not certified (certification not run)"
@@ -81,6 +96,10 @@ class BuildResult:
             return "NOT certified: " + "; ".join(c.failures)
         kinds = c.stats.get("sign_proofs", {})
         trusted = " (some sign facts rest on z3's word)" if kinds.get("solver") else ""
+        if self.spline is not None and not self.spline.complete:
+            return (f"INCOMPLETE: certified only on the {len(self.spline.pieces)} listed pieces "
+                    f"of an incomplete spline (a limit stopped its expansion); the rest is not "
+                    f"decided{trusted}")
         return (f"certified: equal to the spline on all {len(self.spline.pieces)} pieces "
                 f"({c.stats['leaves']} leaves, {c.stats['splits']} splits){trusted}")
 

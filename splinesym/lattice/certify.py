@@ -353,6 +353,9 @@ def certify_maxmin(mm: MaxMin, sp: Spline, *, prune: bool = True, solver_timeout
     time_limit : float, optional
         Seconds for the whole certification.
     """
+    from ..cells.budget import clamp_time
+
+    time_limit = clamp_time(time_limit)
     t0 = time.monotonic()
     if list(mm.ring.names) != list(sp.variables) or sp.parameters:
         raise SplinesymError(f"max-min variables {list(mm.ring.names)} differ from the spline's "

@@ -131,6 +131,9 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     """
     t0 = time.monotonic()
     check_expandable(model)
+    from ..limits import check_model_work
+
+    check_model_work(model)   # far past the limits: refused with advice before any work
     symbols = model.symbols()
     variables = model.variables()
     ring = PolyRing([*variables, *symbols])
