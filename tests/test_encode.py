@@ -146,14 +146,15 @@ def test_cli_bad_inputs(tmp_path, capsys):
                                              {"region": [[0, "-"], [1, "-"]], "values": ["0"]}]}
     bad = {"format": "splinesym.maxmin/1", "variables": ["x"],
            "outputs": [{"name": "f", "max_of_mins": [["x*z"]]}]}
-    cases = [("disc.json", disc, "maxmin", "discontinuous"), ("over.json", over, "maxmin",
-                                                              "overlap"),
-             ("bad.json", bad, "encode", "unknown variable 'z'")]
-    for name, data, cmd, what in cases:
+    # issue 9's contract: overlap/gap are bad input (2), a discontinuity is "not a spline" (1)
+    cases = [("disc.json", disc, "maxmin", "discontinuous", 1),
+             ("over.json", over, "maxmin", "overlap", 2),
+             ("bad.json", bad, "encode", "unknown variable 'z'", 2)]
+    for name, data, cmd, what, status in cases:
         f = tmp_path / name
         f.write_text(json.dumps(data))
         args = [cmd, str(f)] + (["--out", str(tmp_path / "o.json")] if cmd == "encode" else [])
-        assert main(args) == 2
+        assert main(args) == status
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and what in err[0] and name in err[0]
         assert not (tmp_path / "o.json").exists()

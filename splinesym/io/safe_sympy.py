@@ -112,8 +112,9 @@ def _check(root: ast.AST, text: str, field: str) -> list[ast.AST]:
         elif isinstance(n, ast.Call):
             if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
                 what = n.func.id if isinstance(n.func, ast.Name) else type(n.func).__name__
-                raise InvalidInputError(f"call of {what!r} is not allowed (allowed: "
-                                        f"{', '.join(FUNCTIONS)})", field)
+                raise InvalidInputError(f"call of {what!r} is not allowed: not a polynomial or "
+                                        f"piecewise function (allowed: {', '.join(FUNCTIONS)})",
+                                        field)
             if n.keywords:
                 raise InvalidInputError("keyword arguments are not allowed", field)
         elif isinstance(n, ast.Tuple):
