@@ -27,6 +27,7 @@ import flint
 import numpy as np
 
 from .errors import PolynomialSyntaxError
+from .kernel.grammar import CAPS, Caps, GrammarError, parse_polynomial
 
 Poly = flint.fmpq_mpoly
 Number = int | Fraction | flint.fmpq
@@ -160,11 +161,14 @@ class PolyRing:
         return self.ctx.from_dict(out) if out else self.zero()
 
     # -- parsing --------------------------------------------------------------------------------
-    def parse(self, text: str | int | Fraction) -> Poly:
+    def parse(self, text: str | int | Fraction, caps: Caps | None = None) -> Poly:
         """Parse a polynomial written in sympy syntax (``**`` or ``^`` for powers).
 
         Only numbers, this ring's variable names, ``+ - * / **`` and parentheses are accepted;
-        division is by nonzero constants only. Nothing is passed to ``eval``.
+        division is by nonzero constants only. Nothing is passed to ``eval``. The grammar is
+        the kernel's (:mod:`splinesym.kernel.grammar`), so library and checker read the same
+        language with the same meaning; ``caps`` (a :class:`~splinesym.kernel.grammar.Caps`)
+        raises or lowers its input limits.
 
         Raises
         ------
@@ -175,7 +179,7 @@ class PolyRing:
             return self.const(text)
         if not isinstance(text, str):
             raise PolynomialSyntaxError(f"expected a polynomial string, got {type(text).__name__}")
-        return _Parser(text, self).parse()
+        return _parse(text, self, caps or CAPS)
 
     # -- printing -------------------------------------------------------------------------------
     def format(self, p: Poly) -> str:
@@ -324,122 +328,15 @@ def _format(p: Poly, names: Sequence[str], style: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# parsing
-_TOKEN = re.compile(r"\s*(?:(\d+\.\d*(?:[eE][-+]?\d+)?|\d*\.\d+(?:[eE][-+]?\d+)?"
-                    r"|\d+(?:[eE][-+]?\d+)?)"
-                    r"|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|\^|[-+*/()]))")
-
-
-class _Parser:
-    def __init__(self, text: str, ring: PolyRing):
-        self.text = text
-        self.ring = ring
-        self.tokens: list[tuple[str, str, int]] = []
-        pos = 0
-        text = text.rstrip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                raise self._error(f"unexpected character {text[pos:].strip()[:1]!r}", pos)
-            if m.group(1):
-                self.tokens.append(("num", m.group(1), m.start(1)))
-            elif m.group(2):
-                self.tokens.append(("name", m.group(2), m.start(2)))
-            else:
-                op = m.group(3)
-                self.tokens.append(("op", "**" if op == "^" else op, m.start(3)))
-            pos = m.end()
-        self.i = 0
-
-    def _error(self, why: str, pos: int | None = None) -> PolynomialSyntaxError:
-        where = f" at position {pos}" if pos is not None else ""
-        return PolynomialSyntaxError(f"cannot parse polynomial {self.text!r}{where}: {why}")
-
-    def peek(self):
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def take(self):
-        t = self.peek()
-        self.i += 1
-        return t
-
-    def parse(self) -> Poly:
-        if not self.tokens:
-            raise self._error("empty")
-        p = self.expr()
-        if self.peek() is not None:
-            raise self._error(f"unexpected {self.peek()[1]!r}", self.peek()[2])
-        return p
-
-    def expr(self) -> Poly:
-        p = self.term()
-        while (t := self.peek()) and t[0] == "op" and t[1] in "+-":
-            self.take()
-            q = self.term()
-            p = p + q if t[1] == "+" else p - q
-        return p
-
-    def term(self) -> Poly:
-        p = self.unary()
-        while (t := self.peek()) and t[0] == "op" and t[1] in ("*", "/"):
-            self.take()
-            q = self.unary()
-            if t[1] == "*":
-                p = p * q
-            else:
-                if not q.is_constant() or q.is_zero():
-                    raise self._error("division by a non-constant or by zero", t[2])
-                p = p / q.coeffs()[0]
-        return p
-
-    def unary(self) -> Poly:
-        t = self.peek()
-        if t and t[0] == "op" and t[1] in "+-":
-            self.take()
-            p = self.unary()
-            return -p if t[1] == "-" else p
-        return self.power()
-
-    def power(self) -> Poly:
-        base = self.atom()
-        t = self.peek()
-        if t and t[0] == "op" and t[1] == "**":
-            self.take()
-            e = self.peek()
-            sign = 1
-            if e and e[0] == "op" and e[1] in "+-":
-                self.take()
-                sign = -1 if e[1] == "-" else 1
-                e = self.peek()
-            if not e or e[0] != "num" or not e[1].isdigit() or sign < 0:
-                raise self._error("exponents must be nonnegative integers", e[2] if e else None)
-            self.take()
-            k = int(e[1])
-            if k > 10000:
-                raise self._error("exponent too large", e[2])
-            return base**k
-        return base
-
-    def atom(self) -> Poly:
-        t = self.take()
-        if t is None:
-            raise self._error("unexpected end")
-        kind, val, pos = t
-        if kind == "num":
-            return self.ring.const(Fraction(val))
-        if kind == "name":
-            if val not in self.ring._index:
-                known = ", ".join(self.ring.names)
-                raise PolynomialSyntaxError(
-                    f"unknown variable {val!r} in {self.text!r} (known: {known})")
-            return self.ring.gen(val)
-        if val == "(":
-            p = self.expr()
-            c = self.take()
-            if not c or c[1] != ")":
-                raise self._error("missing ')'", pos)
-            return p
-        raise self._error(f"unexpected {val!r}", pos)
+# parsing: the one grammar lives in the kernel (splinesym/kernel/grammar.py)
+def _parse(text: str, ring: PolyRing, caps: Caps) -> Poly:
+    try:
+        terms = parse_polynomial(text, ring.names, caps)
+    except GrammarError as exc:
+        raise PolynomialSyntaxError(str(exc)) from None
+    if not terms:
+        return ring.zero()
+    return ring.ctx.from_dict({e: to_fmpq(c) for e, c in terms.items()})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The trusted certificate kernel of splinesym (standard library only; see ``__main__``)."""

@@ -1,0 +1,312 @@
+"""THE polynomial grammar of splinesym: one iterative parser, with caps, for kernel and library.
+
+Language (sympy syntax restricted to polynomials over Q)::
+
+    expr   := term (("+" | "-") term)*
+    term   := unary (("*" | "/") unary)*
+    unary  := ("+" | "-") unary | power
+    power  := atom (("**" | "^") INT)?          -- one power only: x**2**3 is rejected
+    atom   := NUM | NAME | "(" expr ")"
+    NUM    := DIGITS ["." DIGITS?] [EXP] | "." DIGITS [EXP]      (ASCII digits only)
+    EXP    := ("e" | "E") ["+" | "-"] DIGITS
+    INT    := DIGITS
+
+A NAME must be one of the given variable names; a divisor must be a nonzero constant. The parser
+is a shunting-yard loop with explicit stacks (no recursion), and every input is bounded by the
+caps of :class:`Caps` (string length, digits of a literal, exponent, parenthesis depth, terms,
+total degree and the work of one multiplication), each failing with a clear message.
+
+>>> parse_polynomial("3/2*x**2 - x*y + 1", ["x", "y"]) == {(2, 0): Fraction(3, 2),
+...     (1, 1): -1, (0, 0): 1}
+True
+>>> parse_polynomial("x - -", ["x"])
+Traceback (most recent call last):
+...
+splinesym.kernel.grammar.GrammarError: cannot parse polynomial 'x - -': unexpected end
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .poly import pconst, pdegree, pneg, pvar, small
+
+__all__ = ["Caps", "CAPS", "GrammarError", "parse_polynomial", "parse_rational", "digits_to_int"]
+
+
+class GrammarError(ValueError):
+    """A polynomial (or number) string is not in the language, or exceeds a cap."""
+
+
+class Caps:
+    """Limits on one polynomial string and on the polynomial it denotes (all parameters)."""
+
+    def __init__(self, max_length: int = 1_000_000, max_digits: int = 4000,
+                 max_exponent: int = 10_000, max_depth: int = 200, max_terms: int = 200_000,
+                 max_degree: int = 10_000, max_work: int = 20_000_000):
+        self.max_length = max_length
+        self.max_digits = max_digits
+        self.max_exponent = max_exponent
+        self.max_depth = max_depth
+        self.max_terms = max_terms
+        self.max_degree = max_degree
+        self.max_work = max_work
+
+
+CAPS = Caps()
+
+_TOKEN = re.compile(r"[ \t\r\n]*(?:([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?"
+                    r"|\.[0-9]+(?:[eE][-+]?[0-9]+)?)"
+                    r"|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|\^|[-+*/()]))", re.ASCII)
+_NUMBER = re.compile(r"([0-9]*)(?:\.([0-9]*))?(?:[eE]([-+]?[0-9]+))?", re.ASCII)
+_RATIONAL = re.compile(r"[ \t]*([-+]?)([0-9.eE+-]+?)(?:/([0-9]+))?[ \t]*", re.ASCII)
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "u+": 3, "u-": 3}
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def digits_to_int(digits: str, caps: Caps = CAPS) -> int:
+    """An ASCII digit string as an int, at most ``caps.max_digits`` digits (independent of
+    Python's global int-string limit: long strings are converted in chunks)."""
+    if len(digits) > caps.max_digits:
+        raise GrammarError(f"a number has {len(digits)} digits (cap {caps.max_digits})")
+    out = 0
+    for i in range(0, len(digits), 1000):
+        chunk = digits[i:i + 1000]
+        out = out * 10 ** len(chunk) + int(chunk)
+    return out
+
+
+def _literal(text: str, caps: Caps) -> Fraction:
+    m = _NUMBER.fullmatch(text)
+    if not m or not (m.group(1) or m.group(2)):
+        raise GrammarError(f"bad number {_short(text)}")
+    whole, frac, exp = m.group(1) or "", m.group(2) or "", m.group(3)
+    mant = digits_to_int(whole + frac or "0", caps)
+    e = 0
+    if exp is not None:
+        if len(exp.lstrip("+-")) > 6 or abs(int(exp)) > caps.max_digits:
+            raise GrammarError(f"the exponent of {_short(text)} exceeds the cap {caps.max_digits}")
+        e = int(exp)
+    e -= len(frac)
+    if e >= 0:
+        return Fraction(mant * 10**e)
+    return Fraction(mant, 10**-e)
+
+
+def parse_rational(text: str, caps: Caps = CAPS) -> Fraction:
+    """A number string: ``[+-]NUM`` or ``[+-]NUM/INT`` (exact; the divisor nonzero).
+
+    >>> parse_rational("-3/4"), parse_rational("0.125"), parse_rational("1e-2")
+    (Fraction(-3, 4), Fraction(1, 8), Fraction(1, 100))
+    """
+    if not isinstance(text, str) or len(text) > 2 * caps.max_digits + 20:
+        raise GrammarError("a number string is too long or not a string")
+    m = _RATIONAL.fullmatch(text)
+    if not m:
+        raise GrammarError(f"bad number {_short(text)}")
+    v = _literal(m.group(2), caps)
+    if m.group(3) is not None:
+        d = digits_to_int(m.group(3), caps)
+        if d == 0:
+            raise GrammarError(f"zero denominator in {_short(text)}")
+        v /= d
+    return -v if m.group(1) == "-" else v
+
+
+def _tokens(text: str, caps: Caps) -> list:
+    out = []
+    pos = 0
+    end = len(text.rstrip(" \t\r\n"))
+    while pos < end:
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            where = len(text) - len(text[pos:].lstrip(" \t\r\n"))
+            raise GrammarError(f"cannot parse polynomial {_short(text)} at position {where}: "
+                               f"unexpected character {text[where:where + 1]!r}")
+        if m.group(1):
+            out.append(("num", m.group(1), m.start(1)))
+        elif m.group(2):
+            out.append(("name", m.group(2), m.start(2)))
+        else:
+            op = m.group(3)
+            out.append(("op", "**" if op == "^" else op, m.start(3)))
+        pos = m.end()
+    return out
+
+
+class _Builder:
+    """Arithmetic with the caps checked after every step."""
+
+    def __init__(self, text: str, n: int, caps: Caps):
+        self.text, self.n, self.caps = text, n, caps
+
+    def error(self, why: str, pos=None) -> GrammarError:
+        where = f" at position {pos}" if pos is not None else ""
+        return GrammarError(f"cannot parse polynomial {_short(self.text)}{where}: {why}")
+
+    def check(self, p: dict, pos) -> dict:
+        if len(p) > self.caps.max_terms:
+            raise self.error(f"more than {self.caps.max_terms} terms", pos)
+        if p and pdegree(p) > self.caps.max_degree:
+            raise self.error(f"total degree above {self.caps.max_degree}", pos)
+        return p
+
+    def mul(self, p: dict, q: dict, pos) -> dict:
+        if len(p) == 1 and len(q) == 1:  # the common case: building one monomial
+            ((e1, c1),), ((e2, c2),) = p.items(), q.items()
+            e = tuple(a + b for a, b in zip(e1, e2))
+            if sum(e) > self.caps.max_degree:
+                raise self.error(f"total degree above {self.caps.max_degree}", pos)
+            return {e: c1 * c2}
+        if len(p) * len(q) > self.caps.max_work:
+            raise self.error(f"a product of {len(p)} by {len(q)} terms exceeds the work cap", pos)
+        if p and q and pdegree(p) + pdegree(q) > self.caps.max_degree:
+            raise self.error(f"total degree above {self.caps.max_degree}", pos)
+        if len(q) > len(p):
+            p, q = q, p
+        out: dict = {}
+        for e2, c2 in q.items():
+            for e1, c1 in p.items():
+                e = tuple(a + b for a, b in zip(e1, e2))
+                v = out.get(e, 0) + c1 * c2
+                if v:
+                    out[e] = v
+                else:
+                    out.pop(e, None)
+        return self.check({e: small(c) for e, c in out.items()}, pos)
+
+    def power(self, p: dict, k: int, pos) -> dict:
+        if k > self.caps.max_exponent:
+            raise self.error(f"exponent {k} above the cap {self.caps.max_exponent}", pos)
+        if p and pdegree(p) * k > self.caps.max_degree:
+            raise self.error(f"total degree above {self.caps.max_degree}", pos)
+        out = pconst(1, self.n)
+        for _ in range(k) if len(p) > 1 else ():
+            out = self.mul(out, p, pos)
+        if len(p) <= 1:
+            if not p:
+                return out if k == 0 else {}
+            ((e, c),) = p.items()
+            return {tuple(a * k for a in e): c**k}
+        return out
+
+    def reduce(self, vals: list, op: str, pos) -> None:
+        if op in ("u+", "u-"):
+            if op == "u-":
+                vals[-1] = pneg(vals[-1])
+            return
+        b = vals.pop()
+        a = vals.pop()
+        if op in ("+", "-"):
+            if op == "+" and len(b) > len(a):
+                a, b = b, a
+            for e, c in b.items():  # in place: values on the stack are never shared
+                v = a.get(e, 0) + (c if op == "+" else -c)
+                if v:
+                    a[e] = v
+                else:
+                    a.pop(e, None)
+            if len(a) > self.caps.max_terms:  # a sum never raises the degree
+                raise self.error(f"more than {self.caps.max_terms} terms", pos)
+            vals.append(a)
+        elif op == "*":
+            vals.append(self.mul(a, b, pos))
+        else:
+            if not b or any(any(e) for e in b):
+                raise self.error("division by a non-constant or by zero", pos)
+            c = Fraction(next(iter(b.values())))
+            vals.append({e: small(v / c) for e, v in a.items()})
+
+
+def parse_polynomial(text, names, caps: Caps = CAPS) -> dict:
+    """Parse ``text`` over the variable ``names`` into ``{exponent tuple: coefficient}``.
+
+    Raises
+    ------
+    GrammarError
+        The string is not in the language (message: position and reason) or exceeds a cap.
+    """
+    if not isinstance(text, str):
+        raise GrammarError(f"expected a polynomial string, got {type(text).__name__}")
+    if len(text) > caps.max_length:
+        raise GrammarError(f"a polynomial string of {len(text)} characters exceeds the cap "
+                           f"{caps.max_length}")
+    names = list(names)
+    index = {v: i for i, v in enumerate(names)}
+    n = len(names)
+    B = _Builder(text, n, caps)
+    toks = _tokens(text, caps)
+    if not toks:
+        raise B.error("empty")
+    vals: list = []
+    ops: list = []
+    operand, powered, depth, i = True, False, 0, 0
+    while i < len(toks):
+        kind, val, pos = toks[i]
+        i += 1
+        if operand:
+            if kind == "num":
+                vals.append(pconst(_literal_or_error(B, val, pos), n))
+            elif kind == "name":
+                if val not in index:
+                    known = ", ".join(names[:12]) + (", ..." if n > 12 else "")
+                    raise GrammarError(f"unknown variable {val!r} in {_short(text)} "
+                                       f"(known: {known})")
+                vals.append(pvar(index[val], n))
+            elif val == "(":
+                depth += 1
+                if depth > caps.max_depth:
+                    raise B.error(f"parentheses nested deeper than {caps.max_depth}", pos)
+                ops.append(("(", pos))
+                continue
+            elif val in ("+", "-"):
+                ops.append(("u" + val, pos))
+                continue
+            else:
+                raise B.error(f"unexpected {val!r}", pos)
+            operand, powered = False, False
+            continue
+        if val == "**":
+            nxt = toks[i] if i < len(toks) else None
+            if powered:
+                raise B.error("a power of a power needs parentheses", pos)
+            if nxt is None or nxt[0] != "num" or not nxt[1].isdigit() or not nxt[1].isascii():
+                raise B.error("exponents must be nonnegative integers",
+                              nxt[2] if nxt else None)
+            i += 1
+            vals[-1] = B.power(vals[-1], digits_to_int(nxt[1], caps), nxt[2])
+            powered = True
+        elif kind == "op" and val in _PREC:
+            while ops and ops[-1][0] != "(" and _PREC[ops[-1][0]] >= _PREC[val]:
+                B.reduce(vals, *ops.pop())
+            ops.append((val, pos))
+            operand = True
+        elif val == ")":
+            while ops and ops[-1][0] != "(":
+                B.reduce(vals, *ops.pop())
+            if not ops:
+                raise B.error("unmatched ')'", pos)
+            ops.pop()
+            depth -= 1
+            powered = False
+        else:
+            raise B.error(f"unexpected {val!r}", pos)
+    if operand:
+        raise B.error("unexpected end")
+    while ops:
+        op, pos = ops.pop()
+        if op == "(":
+            raise B.error("missing ')'", pos)
+        B.reduce(vals, op, pos)
+    return vals[0]
+
+
+def _literal_or_error(B: _Builder, val: str, pos) -> Fraction:
+    try:
+        return _literal(val, B.caps)
+    except GrammarError as exc:
+        raise B.error(str(exc), pos) from None
