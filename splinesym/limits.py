@@ -49,6 +49,8 @@ DEFAULTS: dict[str, int] = {
     "expression_chars": 100_000,  # length of a --sympy expression
     "degree": 10_000,           # structural degree of a --sympy expression
     "terms": 1_000_000,         # estimated terms of a --sympy expression after expansion
+    "poly_terms": 200_000,      # terms of one polynomial string once expanded
+    "poly_work": 2_000_000,     # term products spent expanding one polynomial string
 }
 DESCRIPTIONS: dict[str, str] = {
     "int_digits": "digits of an integer literal",
@@ -63,6 +65,8 @@ DESCRIPTIONS: dict[str, str] = {
     "expression_chars": "characters of a --sympy expression",
     "degree": "degree of a --sympy expression",
     "terms": "terms of a --sympy expression once expanded",
+    "poly_terms": "terms of one polynomial string once expanded",
+    "poly_work": "term products spent expanding one polynomial string (about 2 us each)",
 }
 _current: dict[str, int] = dict(DEFAULTS)
 

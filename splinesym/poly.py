@@ -179,7 +179,7 @@ class PolyRing:
             return self.const(text)
         if not isinstance(text, str):
             raise PolynomialSyntaxError(f"expected a polynomial string, got {type(text).__name__}")
-        return _parse(text, self, caps or CAPS)
+        return _parse(text, self, caps or library_caps())
 
     # -- printing -------------------------------------------------------------------------------
     def format(self, p: Poly) -> str:
@@ -329,11 +329,26 @@ def _format(p: Poly, names: Sequence[str], style: str) -> str:
 
 # ----------------------------------------------------------------------------------------------
 # parsing: the one grammar lives in the kernel (splinesym/kernel/grammar.py)
+def library_caps() -> Caps:
+    """The grammar's caps as the library sets them: from :mod:`splinesym.limits` (raised with
+    ``--limit``), so one cap governs a number whether it is in a weight or in a polynomial."""
+    from .limits import get_limit
+
+    return Caps(max_length=CAPS.max_length, max_digits=get_limit("int_digits"),
+                max_exponent=get_limit("exponent"), max_depth=CAPS.max_depth,
+                max_terms=get_limit("poly_terms"), max_degree=get_limit("degree"),
+                max_work=get_limit("poly_work"))
+
+
 def _parse(text: str, ring: PolyRing, caps: Caps) -> Poly:
     try:
         terms = parse_polynomial(text, ring.names, caps)
     except GrammarError as exc:
-        raise PolynomialSyntaxError(str(exc)) from None
+        msg = str(exc)
+        if "cap" in msg:
+            msg += (" (raise the caps with --limit NAME=N: int_digits, exponent, degree, "
+                    "poly_terms, poly_work)")
+        raise PolynomialSyntaxError(msg) from None
     if not terms:
         return ring.zero()
     return ring.ctx.from_dict({e: to_fmpq(c) for e, c in terms.items()})

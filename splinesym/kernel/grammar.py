@@ -27,6 +27,7 @@ splinesym.kernel.grammar.GrammarError: cannot parse polynomial 'x - -': unexpect
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -184,6 +185,17 @@ class _Builder:
             raise self.error(f"exponent {k} above the cap {self.caps.max_exponent}", pos)
         if p and pdegree(p) * k > self.caps.max_degree:
             raise self.error(f"total degree above {self.caps.max_degree}", pos)
+        if len(p) > 1:  # the k - 1 products, estimated before any is computed (issue 9)
+            work, terms, d = 0, 1, pdegree(p)
+            nv = sum(1 for j in range(self.n) if any(e[j] for e in p))
+            for i in range(1, k):
+                terms *= len(p)   # terms of p**i: at most t**i and the monomials of degree i d
+                if terms > 64:
+                    terms = min(terms, math.comb(nv + i * d, min(nv, i * d)))
+                work += terms * len(p)
+                if work > self.caps.max_work:
+                    raise self.error(f"the power ({len(p)} terms)**{k} exceeds the work cap "
+                                     f"({self.caps.max_work} term products)", pos)
         out = pconst(1, self.n)
         for _ in range(k) if len(p) > 1 else ():
             out = self.mul(out, p, pos)
