@@ -50,8 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``--debug`` is given)."""
     from .guard import run_guarded
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    return run_guarded(argv, build_parser)
+    program = argv is None
+    status = run_guarded(list(sys.argv[1:] if program else argv), build_parser)
+    if program:
+        # as a program: leave at once (tearing down millions of objects can take seconds, and
+        # a limit or an interrupt must end the process promptly); outputs are already closed
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def _deadline(args) -> float | None:
     if not isinstance(tl, (int, float)) or isinstance(tl, bool):
         return None
     start = _process_age()
-    return max(0.5, tl * 1.1 + 0.8 - start)
+    return max(0.5, tl * 1.05 + 0.5 - start)
 
 
 def _soft_deadline(args) -> float | None:

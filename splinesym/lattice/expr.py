@@ -41,7 +41,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import FlattenTooLargeError, InvalidInputError
+from ..cells.budget import time_left
+from ..errors import BudgetExhaustedError, FlattenTooLargeError, InvalidInputError
 from ..poly import Poly, PolyRing, to_fmpq, to_fraction
 
 __all__ = ["LExpr", "leaf", "constant", "relu", "maximum", "minimum", "flatten", "MaxMin",
@@ -586,6 +587,9 @@ class _Flattener:
 
     # -- normal-form algebra on term lists (frozensets of pool ids) --------------------------
     def _check(self, n: int, what: str) -> None:
+        if time_left() <= 0:
+            raise BudgetExhaustedError("the time limit was reached while building the lattice "
+                                       "max-min form: no max-min was produced, nothing decided")
         if n > self.max_terms:
             raise FlattenTooLargeError(
                 f"the max-min normal form would have {n} terms (limit {self.max_terms}) at a "
