@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .guard import run_guarded
 
     program = argv is None
-    status = run_guarded(list(sys.argv[1:] if program else argv), build_parser)
+    status = run_guarded(list(sys.argv[1:] if program else argv), build_parser, program=program)
     if program:
         # as a program: leave at once (tearing down millions of objects can take seconds, and
         # a limit or an interrupt must end the process promptly); outputs are already closed

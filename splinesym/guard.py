@@ -177,21 +177,21 @@ def _message(exc: BaseException, args) -> str:
             f"traceback, and please report it)")
 
 
-def _deadline(args) -> float | None:
+def _deadline(args, age: float) -> float | None:
     tl = getattr(args, "time_limit", None)
     if not isinstance(tl, (int, float)) or isinstance(tl, bool):
         return None
-    start = _process_age()
-    return max(0.5, tl * 1.05 + 0.5 - start)
+    return max(0.5, tl * 1.05 + 0.5 - age)
 
 
-def _soft_deadline(args) -> float | None:
-    """Seconds the work may take: the limit counts from the process start, and 15 % of it is
-    kept for assembling and writing the (partial) result."""
+def _soft_deadline(args, age: float) -> float | None:
+    """Seconds the work may take: the limit counts from the process start (``age`` seconds ago
+    for a program, 0 for a call of :func:`splinesym.cli.main`), and 15 % of it is kept for
+    assembling and writing the (partial) result."""
     tl = getattr(args, "time_limit", None)
     if not isinstance(tl, (int, float)) or isinstance(tl, bool):
         return None
-    return max(0.3, (tl - _process_age()) * 0.85)
+    return max(0.3, (tl - age) * 0.85)
 
 
 def _process_age() -> float:
@@ -207,8 +207,10 @@ def _process_age() -> float:
         return time.monotonic() - _PROCESS_START
 
 
-def run_guarded(argv: list[str], build_parser) -> int:
-    """Parse, validate, run; any exception becomes one stderr line and its exit status."""
+def run_guarded(argv: list[str], build_parser, *, program: bool = False) -> int:
+    """Parse, validate, run; any exception becomes one stderr line and its exit status.
+
+    ``program``: the time limit counts from the process start (imports included)."""
     from . import signals
     from .cells.budget import deadline
     from .limits import set_limits
@@ -224,8 +226,10 @@ def run_guarded(argv: list[str], build_parser) -> int:
             return 2
         command = args.command
         caps = validate_options(args)
-        with set_limits(**caps), deadline(_soft_deadline(args), getattr(args, "time_limit", None)),\
-                signals.guarded(_deadline(args)), warnings.catch_warnings(), \
+        age = _process_age() if program else 0.0
+        with set_limits(**caps), deadline(_soft_deadline(args, age),
+                                          getattr(args, "time_limit", None)), \
+                signals.guarded(_deadline(args, age)), warnings.catch_warnings(), \
                 np.errstate(all="ignore"):
             if not debug:   # stderr carries one line per error; warnings only with --debug
                 warnings.simplefilter("ignore")
