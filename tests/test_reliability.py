@@ -118,7 +118,7 @@ def test_encode_json_is_clean_and_uncertified_is_not_0(tmp_path, capsys):
     assert rep["outcome"] == "certified"
 
 
-# -- the error contract ------------------------------------------------------------------------------
+# -- the error contract ----------------------------------------------------------------------
 def test_exit_status_mapping():
     from splinesym.errors import (
         BudgetExhaustedError,
