@@ -20,6 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a splinesym.certificate/1 file")
     p.add_argument("--quiet", action="store_true",
                    help="print only failed claims and the summary")
+    p.add_argument("--time-limit", type=float, default=600.0, metavar="S",
+                   help="seconds for the whole check (default 600); when it runs out the check "
+                        "stops with exit status 3 and says so")
     p.add_argument("--strict", action="store_true",
                    help="also fail (exit 1) when a claim is only trusted (a solver's word), "
                         "tested at sample points or unverified")

@@ -639,14 +639,18 @@ def read_npz(path, *, rationalize: float | None = None, bc_type="not-a-knot") ->
     with ``bc_type``, as scipy's CubicSpline defines it; ``dydx`` too: the cubic Hermite
     interpolant).
     """
+    import io
+    import zipfile
+
     from scipy import interpolate as si
 
+    from .jsonio import read_text_file
+
+    raw = read_text_file(path, binary=True)   # regular files only, size cap, never blocks
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             data = {k: np.asarray(z[k]) for k in z.files}
-    except FileNotFoundError:
-        raise InvalidInputError("file not found", source=str(path)) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, AttributeError) as exc:
         raise InvalidInputError(f"cannot read npz file: {exc}", source=str(path)) from None
     try:
         if {"t", "c", "k"} <= set(data):
