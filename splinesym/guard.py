@@ -186,12 +186,12 @@ def _deadline(args, age: float) -> float | None:
 
 def _soft_deadline(args, age: float) -> float | None:
     """Seconds the work may take: the limit counts from the process start (``age`` seconds ago
-    for a program, 0 for a call of :func:`splinesym.cli.main`), and 15 % of it is kept for
+    for a program, 0 for a call of :func:`splinesym.cli.main`), and 20 % of it is kept for
     assembling and writing the (partial) result."""
     tl = getattr(args, "time_limit", None)
     if not isinstance(tl, (int, float)) or isinstance(tl, bool):
         return None
-    return max(0.3, (tl - age) * 0.85)
+    return max(0.3, (tl - age) * 0.8)
 
 
 def _process_age() -> float:
