@@ -222,8 +222,8 @@ def run_guarded(argv: list[str], build_parser, *, program: bool = False) -> int:
         parser, modules = build_parser()
         args = parser.parse_args(argv)
         if not args.command:
-            parser.print_help(sys.stderr)
-            return 2
+            raise OptionError(f"a command is required ({', '.join(modules)}); see "
+                              f"splinesym --help")
         command = args.command
         caps = validate_options(args)
         age = _process_age() if program else 0.0

@@ -30,7 +30,9 @@ import time
 from fractions import Fraction
 
 from ..cells import Budget, Decider, enumerate_regions
+from ..cells.budget import clamp_time
 from ..errors import (
+    BudgetExhaustedError,
     DiscontinuityError,
     NoRepresentationError,
     TableGapError,
@@ -67,7 +69,12 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     P = sp.pieces
     if not P:
         raise TableGapError("the table has no pieces", "pieces")
+    end = time.monotonic() + (clamp_time(time_limit) or 0.0)
     for i in range(len(P)):
+        if time.monotonic() > end:
+            raise BudgetExhaustedError(
+                f"the table check (overlaps, continuity, gaps of {len(P)} pieces) did not "
+                f"finish within the time limit: nothing was decided about the table")
         ci = P[i].region.as_dict()
         for j in range(i + 1, len(P)):
             cj = P[j].region.as_dict()
