@@ -57,6 +57,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..cells.budget import time_left
 from ..cells.decision import check_witness
 from ..cells.linear import affine_witness, farkas_multipliers
 from ..errors import SplinesymError
@@ -436,7 +437,7 @@ def _preselect(mm: MaxMin, sp: Spline) -> MaxMin | None:
     for o, ts in enumerate(mm.terms):
         cover: list[set[int]] = []
         for piece in sp.pieces:
-            if piece.witness is None:
+            if piece.witness is None or time_left() <= 0:   # only an optimisation
                 return None
             args = [to_fmpq(c) for c in piece.witness]
             vw = piece.values[o](*args)
