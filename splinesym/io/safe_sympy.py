@@ -57,7 +57,7 @@ def parse_sympy_expression(text: str, field: str = "expression"):
     except (RecursionError, MemoryError, ValueError):
         raise InvalidInputError("the expression is nested too deeply", field) from None
     nodes = _check(tree.body, text.strip(), field)
-    _estimate(tree.body, field)
+    _estimate(tree.body, field, text.strip())
     return _build(tree.body, text.strip(), nodes, field)
 
 
@@ -141,15 +141,41 @@ def _int_const(n: ast.AST) -> int | None:
     return None
 
 
-def _estimate(root: ast.AST, field: str) -> None:
-    """Degree and term-count bounds of the expanded expression, capped before building."""
+def _digits(n: ast.AST, ch: list[float], text: str) -> float:
+    """A bound on the digits of the numbers the node's value contains."""
+    if isinstance(n, ast.Constant):
+        v = n.value
+        if isinstance(v, int):
+            return max(1.0, v.bit_length() * 0.30103)
+        lit = (ast.get_source_segment(text, n) or repr(v)).lower()
+        mant, _, exp = lit.partition("e")
+        return len(mant) + (abs(int(exp)) if exp.lstrip("+-").isdigit() else 0)
+    if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Pow, ast.BitXor)):
+        e = _int_const(n.right)
+        return ch[0] * abs(e) if e is not None else ch[0]
+    if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Div)):
+        return ch[0] + ch[1]
+    return max(ch, default=1.0) + 1
+
+
+def _estimate(root: ast.AST, field: str, text: str = "") -> None:
+    """Degree, term-count and number-size bounds of the expanded expression, capped before
+    building."""
     info: dict[int, tuple[int, float, frozenset]] = {}   # id -> (degree, log10 terms, names)
+    digits: dict[int, float] = {}
     post, stack = [], [root]
     while stack:
         n = stack.pop()
         post.append(n)
         stack.extend(_children(n))
     for n in reversed(post):
+        dg = digits[id(n)] = _digits(n, [digits[id(c)] for c in _children(n)], text)
+        if dg > 10 * get_limit("int_digits"):
+            raise LimitExceededError("int_digits", f"about {dg:.0f}", get_limit("int_digits"),
+                                     field, problem=f"a number in the expression would have "
+                                                    f"about {dg:.0f} digits, above 10 x the cap "
+                                                    f"int_digits = {get_limit('int_digits')} "
+                                                    f"(raise it with --limit int_digits=N)")
         ch = [info[id(c)] for c in _children(n)]
         names = frozenset().union(*(c[2] for c in ch)) if ch else frozenset()
         if isinstance(n, ast.Name):
@@ -160,12 +186,10 @@ def _estimate(root: ast.AST, field: str) -> None:
             continue
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Pow, ast.BitXor)):
             e = _int_const(n.right)
-            if e is None or e < 0:
-                if ch[0][0] == 0 and ch[1][0] == 0:
-                    info[id(n)] = (0, 0.0, names)
-                    continue
-                raise InvalidInputError("a power must have a nonnegative integer exponent",
-                                        field)
+            if e is None or (e < 0 and ch[0][0] > 0):
+                raise InvalidInputError("a power needs an integer literal exponent (nonnegative "
+                                        "unless the base is a number)", field)
+            e = abs(e)
             if e > get_limit("degree") and ch[0][0] > 0:
                 raise LimitExceededError("degree", e, get_limit("degree"), field,
                                          problem=f"exponent {e} is above the cap degree = "

@@ -203,6 +203,11 @@ class _Builder:
             if not p:
                 return out if k == 0 else {}
             ((e, c),) = p.items()
+            c = Fraction(c)
+            digits = max(c.numerator.bit_length(), c.denominator.bit_length()) * k * 0.30103
+            if digits > 10 * self.caps.max_digits:   # (10**10000)**10000 (issue 9)
+                raise self.error(f"the power would have about {digits:.0f} digits (cap "
+                                 f"{10 * self.caps.max_digits})", pos)
             return {tuple(a * k for a in e): c**k}
         return out
 
