@@ -70,9 +70,10 @@ class Certification:
     @property
     def complete(self) -> bool:
         """True when every cell was expanded and every pair of pieces decided (no budget stop)."""
-        sm = self.smoothness
-        return bool(self.spline.complete and not self.spline.unexpanded and sm.complete
-                    and not sm.undecided)
+        sm, sp = self.smoothness, self.spline
+        if sp.parameters:   # symbolic weights: every pattern kept by design; walls need numbers
+            return not spline_stopped(sp)
+        return bool(sp.complete and not sp.unexpanded and sm.complete and not sm.undecided)
 
     def not_decided(self) -> list[str]:
         """What a budget left open (empty when :attr:`complete`)."""
@@ -267,6 +268,13 @@ class Certification:
         from .certificate import build_certificate
 
         return build_certificate(self)
+
+
+def spline_stopped(sp: Spline) -> bool:
+    """True when a limit stopped the expansion of ``sp`` (regions left, a budget note), or the
+    spline says it is incomplete for no other reason (symbolic weights keep every pattern)."""
+    return bool(sp.unexpanded or any(n.startswith("budget") for n in sp.notes)
+                or (not sp.complete and not sp.parameters))
 
 
 def _identity_points(sp: Spline, model) -> tuple[list, list[str]]:

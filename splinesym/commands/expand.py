@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
         text = spline_latex(sp) + "\n"
-        if not sp.complete or sp.unexpanded:
+        if not sp.complete and not sp.parameters or sp.unexpanded:
             text = f"% {_incomplete(sp)}\n" + text
     else:
         text = spline_text(sp, title) + "\n"
@@ -68,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(args.out, text)
     else:
         print(text, end="")
-    if not sp.complete or sp.unexpanded:
+    from ..certify.report import spline_stopped
+
+    if spline_stopped(sp):
         import sys
 
         print(f"splinesym expand: {_incomplete(sp)}", file=sys.stderr)
