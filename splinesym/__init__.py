@@ -16,8 +16,10 @@ The main entry points:
 from .cells import Budget
 from .errors import (
     AmbiguousPointError,
+    BudgetExhaustedError,
     CertificateError,
     InvalidInputError,
+    LimitExceededError,
     NotASplineError,
     PolynomialSyntaxError,
     SplinesymError,
@@ -36,8 +38,10 @@ __version__ = "0.1.0"
 __all__ = [
     "AmbiguousPointError",
     "Budget",
+    "BudgetExhaustedError",
     "CertificateError",
     "InvalidInputError",
+    "LimitExceededError",
     "Model",
     "NotASplineError",
     "Piece",
