@@ -89,7 +89,7 @@ class Proof:
             for key, sts in groups.items():
                 print(f"      kernel: {len(sts)} {key}: " + ", ".join(
                     f"{sts.count(x)} {x}" for x in sorted(set(sts))))
-            for text, st, rule, msg, _ in rep.clauses:
+            for text, st, rule, _msg, _ in rep.clauses:
                 tag = f" [rule {rule}]" if rule else ""
                 print(f"      kernel: statement: {text}: {st}{tag}")
         if self.args.out:

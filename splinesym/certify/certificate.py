@@ -39,7 +39,8 @@ from ..io.jsonio import number_to_json, write_atomic
 from ..io.spline_io import spline_to_dict
 from .smoothness import INF, order_json
 
-__all__ = ["build_certificate", "write_certificate", "local_certificate", "FORMAT"]
+__all__ = ["build_certificate", "write_certificate", "local_certificate", "identity_point",
+           "FORMAT"]
 
 FORMAT = "splinesym.certificate/1"
 
@@ -55,7 +56,7 @@ def _cell_claims(sp) -> list[dict]:
             w = list(p.witness)
             ev["witness"] = [number_to_json(v) for v in w]
             ev["break_values"] = [number_to_json(sp.ring.evaluate(sp.breaks[k], w))
-                                  for k, _ in p.region]
+                                  for k, _ in sorted(p.region)]
             ev["method"] = "exact evaluation of every break at the witness"
         else:
             ev["status"] = p.status
@@ -150,10 +151,14 @@ def _wall_point_values(R, g, w) -> dict:
             "conditions_at_lo": [number_to_json(R.evaluate(c, at(lo))) for c, _ in conds]}
 
 
-def _identity_point(sp, i: int, pt) -> dict:
+def identity_point(sp, i: int, pt) -> dict:
+    """A point of piece ``i`` with the exact values there (piece polynomials, region breaks),
+    which the kernel recomputes: any change of a coordinate is detected."""
     return {"piece": i, "point": [number_to_json(v) for v in pt],
             "values": [number_to_json(sp.ring.evaluate(v, list(pt)))
-                       for v in sp.pieces[i].values]}
+                       for v in sp.pieces[i].values],
+            "break_values": [number_to_json(sp.ring.evaluate(sp.breaks[k], list(pt)))
+                             for k, _ in sorted(sp.pieces[i].region)]}
 
 
 def build_certificate(cert) -> dict:
@@ -172,7 +177,7 @@ def build_certificate(cert) -> dict:
     if cert.identity_points:
         claims.append({"kind": "identity", "value": "the model equals each piece near its witness",
                        "evidence": {"method": "model-local",
-                                    "points": [_identity_point(sp, i, pt)
+                                    "points": [identity_point(sp, i, pt)
                                                for i, pt in cert.identity_points]}})
     first_wall = len(claims)
     for w in cert.smoothness.walls:
@@ -297,7 +302,7 @@ def local_certificate(model, point, *, source: str = "model") -> tuple[dict, obj
                                               "this cell"}})
     claims.append({"kind": "identity", "value": "the model equals the piece near the point",
                    "evidence": {"method": "model-local",
-                                "points": [_identity_point(sp, 0, loc.point)]}})
+                                "points": [identity_point(sp, 0, loc.point)]}})
     statement = [{"kind": "cells-nonempty"},
                  *[{"kind": "degree", "value": c["value"], "degree_in": c["evidence"]["degree_in"],
                     "bound": c["evidence"]["structural_bound"],

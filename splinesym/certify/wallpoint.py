@@ -219,7 +219,7 @@ class _Search:
                 if a == 0:
                     continue
                 pt[j] = to_fraction(-B(*args) / a)
-                if _exact_ok(g, self.conds, pt, self.n):
+                if _exact_ok(g, self.conds, pt, self.n) and self.q_ok(pt):
                     return WallPoint("rational", tuple(pt), method=f"solve for variable {j}")
         return None
 

@@ -61,9 +61,11 @@ def text(rep: Report, strict: bool, quiet: bool) -> str:
     nfail = sum(1 for r in rep.results if r[0] == FAILED)
     if code == 0:
         lines.append(f"STATEMENT HOLDS ({rep.status}); all {len(rep.results)} claims hold")
-    elif rep.ok:
+    elif rep.ok and strict and rep.status != "unverified":
         lines.append(f"STRICT: FAILED: the statement is only {rep.status}, or some claim is not "
                      f"checked exactly")
+    elif rep.ok:
+        lines.append("FAILED: the statement rests on unverified claims only")
     else:
         lines.append(f"FAILED: {nfail} claim(s) fail; statement: {rep.status}")
     return "\n".join(lines)

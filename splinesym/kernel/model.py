@@ -162,12 +162,15 @@ def read_model(d, path: str) -> Model:
             if d.get(key) is not None:
                 raise Malformed(f"{path}.{key}", "only allowed with a decoder")
     m.readout = sc.optional(d, "readout", _matrix, path, m, w)
-    w = len(m.readout[0]) if m.readout else w
+    _names(m, rows, len(m.readout[0]) if m.readout else w)
+    return m
+
+
+def _names(m: Model, rows: int, w: int) -> None:
     m.variables = ([f"x{i}_{k}" for i in range(1, m.tokens + 1) for k in range(1, m.dim + 1)]
                    + [f"y{i}_{k}" for i in range(1, m.target_tokens + 1)
                       for k in range(1, m.target_dim + 1)])
     m.outputs = [f"out{i}_{k}" for i in range(1, rows + 1) for k in range(1, w + 1)]
-    return m
 
 
 # ---- the forward pass ------------------------------------------------------------------------

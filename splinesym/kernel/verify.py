@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import schema as sc
 from . import statement as stmt
-from .base import CHECKED, FAILED, RECORDED, Fail, Malformed, weakest
+from .base import CHECKED, FAILED, RECORDED, UNVERIFIED, Fail, Malformed, weakest
 from .rules import cells, degree, identity, walls
 from .subject import Subject
 
@@ -71,7 +71,7 @@ def read(cert) -> tuple[Subject, list[Claim], list | None, str | None]:
         path = f"claims[{i}]"
         c = sc.obj(c, path)
         kind = c.get("kind")
-        if kind not in _READ:
+        if not isinstance(kind, str) or kind not in _READ:
             raise Malformed(f"{path}.kind", f"unknown claim kind (known: {', '.join(_READ)})")
         claims.append(Claim(i, kind, _READ[kind](c, path, S)))
     statement = cert.get("statement")
@@ -121,7 +121,9 @@ class Report:
         return self.status != FAILED and all(r[0] != FAILED for r in self.results)
 
     def exit_code(self, strict: bool = False) -> int:
-        if not self.ok:
+        """1 when a claim fails or the statement is not established (failed or resting on
+        nothing checkable); with ``strict`` also unless everything is checked exactly."""
+        if not self.ok or self.status == UNVERIFIED:
             return 1
         if strict and (self.status != CHECKED or any(r[0] not in (CHECKED, RECORDED)
                                                      for r in self.results)):

@@ -1,4 +1,4 @@
-"""Builds the hand-made part of the certificate corpus (``python tests/certificates/build_corpus.py``).
+"""Builds the hand-made part of the certificate corpus: ``python build_corpus.py`` (here).
 
 ``honest/hand_*.json``: small certificates of TRUE statements, one of every claim and evidence
 kind (the rest of ``honest/`` are files written by the commands). ``false/*.json``: certificates
@@ -217,6 +217,56 @@ def measurements_cert():
     return cert({"model": RELU_MODEL}, [{"kind": "measurement", "value": 1,
                                         "evidence": {"summary": "a float"}}],
                 [{"kind": "measurements"}])
+
+
+def _record(c: dict) -> dict:
+    """Add the exact recorded values (break values at witnesses, values at wall and identity
+    points) that the kernel recomputes, computed here with the library's own arithmetic."""
+    from fractions import Fraction
+
+    from splinesym.poly import PolyRing
+
+    sp = c["subject"].get("spline")
+    if sp is None:
+        return c
+    R = PolyRing(sp["variables"] + sp.get("parameters", []))
+    br = [R.parse(b) for b in sp["breaks"]]
+
+    def ev(p, pt):
+        return str(R.evaluate(p, [Fraction(v) for v in pt]))
+
+    def region_of(e):
+        reg = sp["pieces"][e["piece"]]["region"] if "piece" in e else e["region"]
+        return sorted((k, s) for k, s in reg)
+
+    for cl in c["claims"]:
+        e = cl["evidence"]
+        if cl["kind"] == "cell" and e.get("witness") is not None:
+            e["break_values"] = [ev(br[k], e["witness"]) for k, _ in region_of(e)]
+        if cl["kind"] == "identity" and e.get("method") in ("model-local", "model-points"):
+            for q in e["points"]:
+                q["values"] = [ev(R.parse(v), q["point"])
+                               for v in sp["pieces"][q["piece"]]["values"]]
+                q["break_values"] = [ev(br[k], q["point"]) for k, _ in region_of(q)]
+        if cl["kind"] == "continuity" and e.get("scope", "wall") == "wall":
+            a, b, k = e["pieces"][0], e["pieces"][1], e["break"]
+            others = sorted({(j, s) for j, s in sp["pieces"][a]["region"] +
+                             sp["pieces"][b]["region"] if j != k})
+            wp = e["wall_point"]
+            if wp["type"] == "rational":
+                wp["values"] = {"conditions": [ev(br[j], wp["point"]) for j, _ in others],
+                                "quotients": [None if o["order"] == "inf" else
+                                              ev(R.parse(o["quotient"]), wp["point"])
+                                              for o in e["outputs"]]}
+            else:
+                lo, hi = (Fraction(t) for t in wp["t"])
+
+                def at(t, wp=wp):
+                    return [Fraction(x) + t * (Fraction(y) - Fraction(x))
+                            for x, y in zip(wp["p0"], wp["p1"])]
+                wp["values"] = {"g_at_ends": [ev(br[k], at(lo)), ev(br[k], at(hi))],
+                                "conditions_at_lo": [ev(br[j], at(lo)) for j, _ in others]}
+    return c
 
 
 HONEST = {"hand_relu_model": relu_model_cert, "hand_walls_jump": walls_cert,
@@ -714,7 +764,8 @@ RAW = {"not_json.json": "{this is not json", "nan.json": '{"format": NaN}',
 
 def main() -> None:
     for name, fn in HONEST.items():
-        (HERE / "honest" / f"{name}.json").write_text(json.dumps(fn(), indent=1) + "\n")
+        (HERE / "honest" / f"{name}.json").write_text(json.dumps(_record(fn()), indent=1)
+                                                      + "\n")
     for name, c in false_corpus().items():
         (HERE / "false" / f"{name}.json").write_text(json.dumps(c, indent=1) + "\n")
     for name, c in malformed_corpus().items():

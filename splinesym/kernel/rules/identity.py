@@ -34,9 +34,12 @@ def read(c: dict, path: str, S) -> dict:
         for i, e in enumerate(sc.lst(sc.get(ev, "points", p), f"{p}.points", 1)):
             ep = f"{p}.points[{i}]"
             e = sc.obj(e, ep)
-            pts.append((sc.integer(sc.get(e, "piece", ep), f"{ep}.piece", 0, len(sp.pieces) - 1),
+            piece = sc.integer(sc.get(e, "piece", ep), f"{ep}.piece", 0, len(sp.pieces) - 1)
+            pts.append((piece,
                         sc.numbers(sc.get(e, "point", ep), f"{ep}.point", len(sp.variables)),
-                        sc.optional(e, "values", sc.numbers, ep, len(sp.outputs))))
+                        (sc.optional(e, "values", sc.numbers, ep, len(sp.outputs)),
+                         sc.optional(e, "break_values", sc.numbers, ep,
+                                     len(sp.pieces[piece][0])))))
         return {"method": method, "points": pts}
     if method == maxmin.METHOD:
         return {"method": method, **maxmin.read(ev, p, S)}
@@ -60,6 +63,18 @@ def model_matches(S) -> None:
     need(m.relu_only, "model-names", "the kernel evaluates ReLU models only")
 
 
+def recorded_values(S, piece: int, pt: list, recorded) -> None:
+    """Rule ``recorded-values``: values recorded with a point (the piece's polynomials and its
+    region's breaks there) equal the exact ones, so that any change of the point is seen."""
+    sp = S.spline
+    region, vals = sp.pieces[piece]
+    rv, rb = recorded
+    need(rv is None or rv == [peval(v, pt) for v in vals], "recorded-values",
+         f"recorded values of piece {piece} differ from the exact ones")
+    need(rb is None or rb == [peval(g, pt) for g, _ in sp.conds(region)], "recorded-values",
+         f"recorded break values of piece {piece} differ from the exact ones")
+
+
 def model_local(S, piece: int, pt: list, recorded) -> None:
     """Rule ``model-local``. Lemma: at a point where no ReLU argument vanishes, every ReLU
     keeps its branch on a neighbourhood, so the model equals the branch polynomial there; if
@@ -70,8 +85,7 @@ def model_local(S, piece: int, pt: list, recorded) -> None:
     for k, s in region.items():
         need(s * peval(sp.breaks[k], pt) > 0, "model-local", f"the point is not inside piece "
              f"{piece}")
-    need(recorded is None or recorded == [peval(v, pt) for v in vals], "recorded-values",
-         f"recorded values of piece {piece} differ from the exact ones")
+    recorded_values(S, piece, pt, recorded)
     n = len(sp.variables)
     got = forward(S.model, [pvar(i, n) for i in range(n)], PolyOps(n, pt))
     need(all(padd(a, b, -1) == {} for a, b in zip(got, vals)), "model-local",
@@ -104,8 +118,7 @@ def check(cl: dict, ctx) -> tuple[str, str]:
             model_local(S, piece, pt, rec)
         else:
             model_point(S, piece, pt)
-            need(rec is None or rec == [peval(v, pt) for v in S.spline.pieces[piece][1]],
-                 "recorded-values", "recorded values differ from the exact ones")
+            recorded_values(S, piece, pt, rec)
     pieces = len({p for p, _, _ in cl["points"]})
     if cl["method"] == "model-points":
         return TESTED, f"model and spline agree at {len(cl['points'])} points (a test)"
