@@ -57,6 +57,7 @@ def _cell_claims(sp) -> list[dict]:
             ev["witness"] = [number_to_json(v) for v in w]
             ev["break_values"] = [number_to_json(sp.ring.evaluate(sp.breaks[k], w))
                                   for k, _ in sorted(p.region)]
+            ev["values"] = [number_to_json(sp.ring.evaluate(v, w)) for v in p.values]
             ev["method"] = "exact evaluation of every break at the witness"
         else:
             ev["status"] = p.status

@@ -243,6 +243,9 @@ def _record(c: dict) -> dict:
         e = cl["evidence"]
         if cl["kind"] == "cell" and e.get("witness") is not None:
             e["break_values"] = [ev(br[k], e["witness"]) for k, _ in region_of(e)]
+            if "piece" in e:
+                e["values"] = [ev(R.parse(v), e["witness"])
+                               for v in sp["pieces"][e["piece"]]["values"]]
         if cl["kind"] == "identity" and e.get("method") in ("model-local", "model-points"):
             for q in e["points"]:
                 q["values"] = [ev(R.parse(v), q["point"])

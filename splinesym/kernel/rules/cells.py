@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import schema as sc
 from ..base import CHECKED, TRUSTED, UNVERIFIED, Malformed, need, show, sign_char
-from ..poly import const_value, is_const, padd, pmul, ppow, pscale
+from ..poly import const_value, is_const, padd, peval, pmul, ppow, pscale
 
 MAX_EXP = 100
 
@@ -23,6 +23,8 @@ def read(c: dict, path: str, S) -> dict:
     if out["value"] == "nonempty":
         out["witness"] = sc.optional(ev, "witness", sc.numbers, p, sp.nvars)
         out["break_values"] = sc.optional(ev, "break_values", sc.numbers, p, len(out["region"]))
+        out["values"] = None if out["piece"] is None else sc.optional(
+            ev, "values", sc.numbers, p, len(sp.outputs))
         return out
     if out["value"] != "empty":
         raise Malformed(f"{path}.value", "a cell claim's value is 'nonempty' or 'empty'")
@@ -80,8 +82,6 @@ def _read_psatz(ev: dict, p: str, sp, region: dict) -> dict:
 def witness(conds: list, w: list, recorded) -> None:
     """Rule ``witness``. Lemma: a point where every strict condition ``s_k g_k > 0`` holds lies
     in the region, so the region is nonempty. Recorded values must equal the exact ones."""
-    from ..poly import peval
-
     vals = [peval(g, w) for g, _ in conds]
     need(recorded is None or recorded == vals, "witness",
          "recorded break values differ from the exact values at the witness")
@@ -161,6 +161,9 @@ def check(cl: dict, ctx) -> tuple[str, str]:
         if cl["witness"] is None:
             return UNVERIFIED, "nonempty: no witness given"
         witness(conds, cl["witness"], cl["break_values"])
+        need(cl["values"] is None or cl["values"] == [
+            peval(v, cl["witness"]) for v in sp.pieces[cl["piece"]][1]], "recorded-values",
+            "recorded values of the piece at the witness differ from the exact ones")
         return CHECKED, f"nonempty: the witness satisfies all {len(conds)} strict conditions"
     k = cl["on_break"]
     where = ""
