@@ -65,7 +65,8 @@ def text(cl: dict) -> str:
     if k == "continuity":
         v = "inf" if cl["value"] == float("inf") else cl["value"]
         return (f"exactly C^{v}: the minimum order over every wall between neighbouring pieces"
-                if v != -1 else "discontinuous: NOT a spline")
+                if v != -1 else "discontinuous: NOT a spline") + (
+            " (that the pieces cover a dense set is the expansion's claim, not re-checked)")
     if k == "model-equals-spline":
         return "the model equals each piece's polynomial on an open set inside that piece"
     if k == "maxmin":
@@ -108,6 +109,8 @@ def cover(cl: dict, ctx) -> tuple[str, list[int]]:
                                                  and e["bound_key"] == cl["bound_key"])))
         return _best(_claims(ctx, "degree", ok), "the degree")
     if k == "continuity":
+        need(S.spline.complete, "statement", "the subject spline says it is incomplete "
+             "('complete': false), so walls may be missing")
         return _best(_claims(ctx, "continuity", lambda e: e["scope"] == "spline"
                              and e["complete"] and e["value"] == cl["value"]), "every wall")
     if k == "model-equals-spline":
