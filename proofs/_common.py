@@ -1,7 +1,7 @@
 """Shared plumbing of the proof scripts: options, model builders, certificate checking, exit code.
 
 Every proof script builds instances, certifies them with splinesym, hands each certificate to the
-independent checker (:mod:`splinesym.check`, which imports nothing from splinesym), prints a
+kernel (:mod:`splinesym.kernel`, which imports nothing from splinesym), prints a
 readable account, and exits 1 if any check fails.
 
 Options common to every script: ``--fast`` (the default: small instances, seconds), ``--full``
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from splinesym.check import check_certificate
+from splinesym.kernel import check_certificate
 from splinesym.nn.model import model_from_dict
 
 F = "splinesym.model/1"
@@ -65,36 +65,40 @@ class Proof:
         return ok
 
     def certificate(self, cert: dict, name: str) -> bool:
-        """Round-trip the certificate through JSON and the independent checker."""
+        """Round-trip the certificate through JSON and the kernel (the independent checker)."""
         cert = json.loads(json.dumps(cert))
         rep = check_certificate(cert)
         self.ncert += 1
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(rep.counts().items()))
+        counts: dict[str, int] = {}
+        for st, _, _ in rep.results:
+            counts[st] = counts.get(st, 0) + 1
         if not self.args.quiet:
             groups: dict[str, list] = {}
-            for r, c in zip(rep.results, cert["claims"], strict=True):
-                ev = c["evidence"]
-                if r.kind == "cell":
-                    groups.setdefault("cell claims (witness points)", []).append(r)
-                elif r.kind == "continuity" and ev.get("scope", "wall") == "wall":
+            for c, (st, rule, msg) in zip(rep.claims, rep.results, strict=True):
+                ev = cert["claims"][c.index]["evidence"]
+                if c.kind == "cell":
+                    groups.setdefault("cell claims", []).append(st)
+                elif c.kind == "continuity" and ev.get("scope", "wall") == "wall":
                     key = f"wall claims ({ev['wall_point']['type']} wall points)"
-                    groups.setdefault(key, []).append(r)
-                elif r.kind == "identity" and ev.get("method") == "expand":
-                    groups.setdefault("polynomial identities", []).append(r)
+                    groups.setdefault(key, []).append(st)
+                elif c.kind == "identity" and ev.get("method") == "expand":
+                    groups.setdefault("polynomial identities", []).append(st)
                 else:
-                    print(f"      checker: {r.line()}")
-            for key, rs in groups.items():
-                st: dict[str, int] = {}
-                for r in rs:
-                    st[r.status] = st.get(r.status, 0) + 1
-                print(f"      checker: {len(rs)} {key}: "
-                      + ", ".join(f"{n} {k}" for k, n in sorted(st.items())))
+                    tag = f" [rule {rule}]" if rule else ""
+                    print(f"      kernel: claim {c.index} ({c.kind}): {st}{tag}: {msg}")
+            for key, sts in groups.items():
+                print(f"      kernel: {len(sts)} {key}: " + ", ".join(
+                    f"{sts.count(x)} {x}" for x in sorted(set(sts))))
+            for text, st, rule, _msg, _ in rep.clauses:
+                tag = f" [rule {rule}]" if rule else ""
+                print(f"      kernel: statement: {text}: {st}{tag}")
         if self.args.out:
             d = Path(self.args.out)
             d.mkdir(parents=True, exist_ok=True)
             (d / f"{name}.json").write_text(json.dumps(cert, indent=1) + "\n")
-        return self.check(rep.ok, f"independent checker accepts the certificate '{name}' "
-                                  f"({counts})")
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        return self.check(rep.exit_code() == 0, f"the kernel accepts the certificate '{name}' "
+                                                f"(statement {rep.status}; claims: {summary})")
 
     def finish(self) -> None:
         dt = time.monotonic() - self.t0

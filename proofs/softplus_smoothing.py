@@ -123,7 +123,7 @@ for num, (name, n, d) in enumerate(instances):
 
         cert = {"format": "splinesym.certificate/1",
                 "subject": {"model": model_to_dict(relu), "source": f"ReLU attention {name}"},
-                "claims": []}
+                "statement": [{"kind": "measurements"}], "claims": []}
     for beta, g, gb, r in rows:
         cert["claims"].append({
             "kind": "measurement",

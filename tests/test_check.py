@@ -1,4 +1,5 @@
-"""The independent checker: certificates verify, tampered ones fail, bad ones are refused."""
+"""The kernel through ``splinesym check``: certificates verify, tampered ones fail, bad ones are
+refused with exit 2, and it runs standalone under ``python -S -I``."""
 
 import ast
 import copy
@@ -11,13 +12,22 @@ from pathlib import Path
 import pytest
 import sympy
 
-import splinesym.check as checker
 from splinesym import default_model
 from splinesym.certify import certify_model, certify_spline
 from splinesym.cli import main
 from splinesym.io.importers import from_sympy
+from splinesym.kernel import (
+    CHECKED,
+    FAILED,
+    RECORDED,
+    TESTED,
+    TRUSTED,
+    UNVERIFIED,
+    check_certificate,
+)
 
-CHECK_PY = Path(checker.__file__)
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL = ROOT / "splinesym" / "kernel"
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +53,31 @@ def claims_of(cert, kind, scope=None):
             and (scope is None or c["evidence"].get("scope", "wall") == scope)]
 
 
+def statuses(rep):
+    return [r[0] for r in rep.results]
+
+
 def test_certificates_check(tmp_path, attention_cert, cubic_cert, capsys):
-    assert run_check(tmp_path, attention_cert) == 0
+    assert run_check(tmp_path, attention_cert, "--strict") == 0
     out = capsys.readouterr().out
-    assert "ALL CLAIMS HOLD" in out and "FAILED" not in out
-    assert run_check(tmp_path, cubic_cert) == 0
-    rep = checker.check_certificate(attention_cert)
-    assert rep.ok and set(r.status for r in rep.results) == {checker.CHECKED}
+    assert "STATEMENT HOLDS (checked)" in out and "FAILED" not in out
+    assert run_check(tmp_path, cubic_cert, "--strict") == 0
+    rep = check_certificate(attention_cert)
+    assert rep.ok and set(statuses(rep)) == {CHECKED}
+    kinds = [c["kind"] for c in attention_cert["statement"]]
+    assert kinds == ["cells-nonempty", "degree", "model-equals-spline", "continuity"]
+
+
+def test_json_report(tmp_path, cubic_cert, capsys):
+    assert run_check(tmp_path, cubic_cert, "--format", "json") == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["exit"] == 0 and d["status"] == CHECKED and d["statement"]
 
 
 def test_certificate_file_written_by_cli_checks(tmp_path):
     cert = tmp_path / "c.json"
     assert main(["certify", "--sympy", "Max(x - 1, 0)**4", "--certificate", str(cert)]) == 0
-    assert main(["check", str(cert)]) == 0
+    assert main(["check", str(cert), "--strict"]) == 0
 
 
 def _tamper_wall_point(c):
@@ -105,11 +127,11 @@ def test_tampering_any_claim_fails(tmp_path, attention_cert, name, capsys):
     fn(cert["claims"][idx[0]])
     assert run_check(tmp_path, cert) == 1
     out = capsys.readouterr().out
-    assert f"claim {idx[0]} ({kind}): FAILED" in out
+    assert f"claim {idx[0]} ({kind}): FAILED [rule " in out
 
 
 @pytest.mark.parametrize("which", ["first", "last"])
-def test_tampering_segment_and_rational_wall_points(tmp_path, attention_cert, which):
+def test_tampering_segment_and_rational_wall_points(attention_cert, which):
     walls = claims_of(attention_cert, "continuity", "wall")
     for kind in ("rational", "segment"):
         sel = [i for i in walls
@@ -119,8 +141,8 @@ def test_tampering_segment_and_rational_wall_points(tmp_path, attention_cert, wh
         wp = cert["claims"][i]["evidence"]["wall_point"]
         key = "point" if kind == "rational" else "p0"
         wp[key][-1] = str(Fraction(wp[key][-1]) + Fraction(1, 5))
-        rep = checker.check_certificate(cert)
-        assert not rep.ok and rep.results[i].status == checker.FAILED
+        rep = check_certificate(cert)
+        assert not rep.ok and rep.results[i][0] == FAILED
 
 
 def test_tampering_the_subject_spline_fails(tmp_path, cubic_cert):
@@ -133,6 +155,7 @@ def test_discontinuity_claims_check_and_a_false_smoothness_fails(tmp_path):
     x = sympy.Symbol("x")
     cert = certify_spline(from_sympy(sympy.Piecewise((x, x < 1), (x + 2, True)))).certificate()
     assert run_check(tmp_path, cert) == 0
+    assert {"kind": "continuity", "value": -1} in cert["statement"]
     i = claims_of(cert, "continuity", "wall")[0]
     assert cert["claims"][i]["value"] == -1
     cert["claims"][i]["value"] = 0
@@ -140,42 +163,46 @@ def test_discontinuity_claims_check_and_a_false_smoothness_fails(tmp_path):
     assert run_check(tmp_path, cert) == 1
 
 
-def test_solver_word_and_missing_witness_are_not_reported_as_checked():
-    cert = {"format": "splinesym.certificate/1",
-            "subject": {"spline": {"format": "splinesym.spline/1", "variables": ["x", "y"],
-                                   "outputs": ["f"], "breaks": ["x", "y", "x + y - 1"],
-                                   "pieces": [{"region": [], "values": ["x"]}]}},
+SPLINE_XY = {"format": "splinesym.spline/1", "variables": ["x", "y"], "outputs": ["f"],
+             "breaks": ["x", "y", "x + y - 1"], "pieces": [{"region": [], "values": ["x"]}]}
+
+
+def test_statuses_solver_word_and_missing_witness_are_not_checked(tmp_path):
+    region = [[0, "-"], [1, "-"], [2, "+"]]
+    cert = {"format": "splinesym.certificate/1", "subject": {"spline": SPLINE_XY},
+            "statement": [{"kind": "cell", "region": region, "value": "empty"}],
             "claims": [
-                {"kind": "cell", "value": "empty",
-                 "evidence": {"region": [[0, "-"], [1, "-"], [2, "+"]], "solver": "z3"}},
-                {"kind": "cell", "value": "empty",
-                 "evidence": {"region": [[0, "-"], [1, "-"], [2, "+"]],
-                              "multipliers": [1, 1, 1]}},
+                {"kind": "cell", "value": "empty", "evidence": {"region": region,
+                                                                "solver": "z3"}},
+                {"kind": "cell", "value": "empty", "evidence": {"region": region,
+                                                                "multipliers": [1, 1, 1]}},
                 {"kind": "cell", "value": "nonempty", "evidence": {"piece": 0}},
-                {"kind": "identity", "value": True,
-                 "evidence": {"method": "expand", "lhs": "(x + y)**2",
-                              "rhs": "x**2 + 2*x*y + y**2"}},
-                {"kind": "measurement", "value": 0.1, "evidence": {"summary": "a float"}},
-            ]}
-    rep = checker.check_certificate(cert)
-    assert [r.status for r in rep.results] == [checker.TRUSTED, checker.CHECKED,
-                                               checker.UNVERIFIED, checker.CHECKED,
-                                               checker.RECORDED]
-    assert rep.ok
+                {"kind": "identity", "value": True, "evidence": {
+                    "method": "expand", "lhs": "(x + y)**2", "rhs": "x**2 + 2*x*y + y**2"}},
+                {"kind": "measurement", "value": 0.1, "evidence": {"summary": "a float"}}]}
+    rep = check_certificate(cert)
+    assert statuses(rep) == [TRUSTED, CHECKED, UNVERIFIED, CHECKED, RECORDED]
+    assert rep.ok and rep.status == CHECKED and rep.clauses[0][4] == [1]
     cert["claims"][1]["evidence"]["multipliers"] = [1, 2, 1]
     cert["claims"][3]["evidence"]["rhs"] = "x**2 + y**2"
-    rep = checker.check_certificate(cert)
-    assert [r.status for r in rep.results][1::2] == [checker.FAILED, checker.FAILED]
-
-
-def test_strict_mode_rejects_trusted_claims(tmp_path):
-    cert = {"format": "splinesym.certificate/1", "subject": {"variables": ["x"]},
-            "claims": [{"kind": "cell", "value": "empty",
-                        "evidence": {"region": [], "solver": "z3"}}]}
-    cert["subject"] = {"spline": {"format": "splinesym.spline/1", "variables": ["x"],
-                                  "outputs": ["f"], "breaks": ["x"], "pieces": []}}
+    rep = check_certificate(cert)
+    assert statuses(rep)[1::2] == [FAILED, FAILED]
+    # with the Farkas claim failed, the statement rests on the solver's word only
+    del cert["claims"][3]
+    cert["claims"][1]["evidence"]["multipliers"] = [0, 0, 0]
+    assert run_check(tmp_path, cert) == 1
+    del cert["claims"][1]
+    assert check_certificate(cert).status == TRUSTED
     assert run_check(tmp_path, cert) == 0
     assert run_check(tmp_path, cert, "--strict") == 1
+
+
+def test_unverified_statement_fails():
+    cert = {"format": "splinesym.certificate/1", "subject": {"spline": SPLINE_XY},
+            "statement": [{"kind": "cells-nonempty"}],
+            "claims": [{"kind": "cell", "value": "nonempty", "evidence": {"piece": 0}}]}
+    rep = check_certificate(cert)
+    assert rep.status == UNVERIFIED and rep.exit_code() == 1
 
 
 @pytest.mark.parametrize("content, message", [
@@ -183,9 +210,9 @@ def test_strict_mode_rejects_trusted_claims(tmp_path):
     ('{"format": "splinesym.certificate/9", "claims": []}', "unknown version"),
     ('{"format": "splinesym.spline/1"}', "not a certificate"),
     ('{"format": "splinesym.certificate/1", "subject": {}, "claims": [{"kind": "magic", '
-     '"value": 1, "evidence": {}}]}', "unknown claim kind 'magic'"),
-    ('{"format": "splinesym.certificate/1", "subject": {}, "claims": [{"kind": "degree"}]}',
-     "needs 'value'"),
+     '"value": 1, "evidence": {}}]}', "unknown claim kind"),
+    ('{"format": "splinesym.certificate/1", "subject": {}, "claims": [{"kind": "degree", '
+     '"value": 1}]}', "missing field 'evidence'"),
 ])
 def test_bad_certificates_exit_2_with_one_line(tmp_path, capsys, content, message):
     p = tmp_path / "bad.json"
@@ -197,55 +224,59 @@ def test_bad_certificates_exit_2_with_one_line(tmp_path, capsys, content, messag
 
 def test_missing_certificate_exit_2(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope.json")]) == 2
-    assert "file not found" in capsys.readouterr().err
+    assert "cannot read the file" in capsys.readouterr().err
 
 
-def test_checker_imports_only_the_standard_library():
-    tree = ast.parse(CHECK_PY.read_text())
-    mods = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            mods.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports in the checker"
-            mods.add(node.module.split(".")[0])
-    assert mods <= {"__future__", "argparse", "fractions", "json", "re", "sys"}
+def test_kernel_imports_only_the_standard_library_and_itself():
+    allowed = {"__future__", "argparse", "fractions", "json", "re", "sys", "importlib", "os"}
+    for path in KERNEL.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                assert {a.name.split(".")[0] for a in node.names} <= allowed, path
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert node.module.split(".")[0] in allowed, (path, node.module)
 
 
-def test_checker_runs_standalone_without_the_package(tmp_path, cubic_cert):
-    """``python -S -I check.py``: no site-packages, so splinesym cannot even be imported."""
+def test_kernel_rule_functions_are_small():
+    for path in KERNEL.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                n = node.end_lineno - node.lineno + 1
+                assert n <= 45, f"{path.name}:{node.name} has {n} lines"
+
+
+@pytest.mark.parametrize("entry", ["dir", "shim"])
+def test_kernel_runs_standalone_without_the_package(tmp_path, cubic_cert, entry):
+    """``python -S -I splinesym/kernel FILE`` and ``python -S -I splinesym/check.py FILE``: no
+    site-packages and no current directory on the path, so splinesym cannot be imported."""
+    target = KERNEL if entry == "dir" else ROOT / "splinesym" / "check.py"
     p = tmp_path / "c.json"
     p.write_text(json.dumps(cubic_cert))
-    r = subprocess.run([sys.executable, "-S", "-I", str(CHECK_PY), str(p)],
-                       capture_output=True, text=True, cwd=tmp_path)
+
+    def run(*extra):
+        return subprocess.run([sys.executable, "-S", "-I", str(target), str(p), *extra],
+                              capture_output=True, text=True, cwd=tmp_path)
+
+    r = run("--strict")
     assert r.returncode == 0, r.stderr
-    assert "ALL CLAIMS HOLD" in r.stdout
+    assert "STATEMENT HOLDS (checked)" in r.stdout
+    assert json.loads(run("--format", "json").stdout)["exit"] == 0
     bad = copy.deepcopy(cubic_cert)
     bad["claims"][claims_of(bad, "degree")[0]]["value"] = 4
     p.write_text(json.dumps(bad))
-    r = subprocess.run([sys.executable, "-S", "-I", str(CHECK_PY), str(p)],
-                       capture_output=True, text=True, cwd=tmp_path)
-    assert r.returncode == 1
+    assert run().returncode == 1
+    p.write_text("{")
+    r = run()
+    assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
 def test_model_points_identity_is_a_spot_check(attention_cert):
     cert = copy.deepcopy(attention_cert)
     i = claims_of(cert, "identity")[0]
     cert["claims"][i]["evidence"]["method"] = "model-points"
-    rep = checker.check_certificate(cert)
-    assert rep.ok and rep.results[i].status == checker.TESTED
-
-
-def test_checker_parser_and_division():
-    p = checker.parse_poly("(x - y)**2*(x + 1) - 3/2*x", ["x", "y"])
-    g = checker.parse_poly("x - y", ["x", "y"])
-    assert checker.pdivides_remainder(checker.psub(p, checker.parse_poly("-3/2*x", ["x", "y"])),
-                                      g) == {}
-    assert checker.pdivides_remainder(p, g) != {}
-    with pytest.raises(checker.CertificateFormatError):
-        checker.parse_poly("x + z", ["x", "y"])
-    lo, hi = checker.ubounds([Fraction(-2), Fraction(0), Fraction(1)], Fraction(1), Fraction(2))
-    assert lo <= -1 and hi >= 2  # t**2 - 2 on [1, 2] lies in [-1, 2]
+    rep = check_certificate(cert)
+    assert rep.results[i][0] == TESTED
+    assert rep.exit_code() == 1  # the statement "model equals the spline" is no longer covered
 
 
 def test_tampering_an_identity_point_coordinate_fails(attention_cert):
@@ -253,11 +284,10 @@ def test_tampering_an_identity_point_coordinate_fails(attention_cert):
     i = claims_of(cert, "identity")[0]
     pt = cert["claims"][i]["evidence"]["points"][0]["point"]
     pt[0] = str(Fraction(pt[0]) + Fraction(1, 1000))
-    rep = checker.check_certificate(cert)
-    assert rep.results[i].status == checker.FAILED
+    assert check_certificate(cert).results[i][0] == FAILED
 
 
-def test_pairs_that_never_meet_are_certified_and_completeness_is_checked(tmp_path):
+def test_pairs_that_never_meet_are_certified_and_completeness_is_checked():
     from splinesym.spline import Spline
 
     sp = Spline.from_pieces(["x"], ["f"], ["x", "x - 1"],
@@ -266,15 +296,25 @@ def test_pairs_that_never_meet_are_certified_and_completeness_is_checked(tmp_pat
     c = certify_spline(sp)
     assert len(c.smoothness.walls) == 2 and len(c.smoothness.not_walls) == 1
     cert = c.certificate()
-    rep = checker.check_certificate(cert)
-    assert rep.ok and all(r.status == checker.CHECKED for r in rep.results)
+    rep = check_certificate(cert)
+    assert rep.exit_code(strict=True) == 0
     nw = [i for i, cl in enumerate(cert["claims"]) if "on_break" in cl["evidence"]]
-    assert len(nw) == 1 and "not neighbours" in rep.results[nw[0]].message
-    assert "3 of 3 candidate pairs accounted for" in rep.results[-1].message
+    assert len(nw) == 1 and "on g0 = 0" in rep.results[nw[0]][2]
+    assert "3 of 3 candidate pairs accounted for" in rep.results[-1][2]
     bad = copy.deepcopy(cert)
     bad["claims"][nw[0]]["evidence"]["break_multiplier"] = "1"
-    assert not checker.check_certificate(bad).ok
+    assert not check_certificate(bad).ok
     bad = copy.deepcopy(cert)
     bad["claims"][-1]["evidence"]["not_walls"] = []
-    rep = checker.check_certificate(bad)
-    assert rep.results[-1].status == checker.FAILED and "completeness" in rep.results[-1].message
+    rep = check_certificate(bad)
+    assert rep.results[-1][0] == FAILED and "unaccounted" in rep.results[-1][2]
+
+
+def test_kernel_docstring_states_its_size():
+    import re
+
+    import splinesym.kernel as k
+
+    total = sum(len(p.read_text().splitlines()) for p in KERNEL.rglob("*.py"))
+    stated = int(re.search(r"About ([\d,]+) lines", k.__doc__).group(1).replace(",", ""))
+    assert abs(total - stated) <= 0.1 * stated, (total, stated)

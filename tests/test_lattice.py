@@ -246,7 +246,7 @@ def test_verifier_rejects_tampered_evidence():
     assert all(s == "checked" for s, _ in verify_certificate(cert))
     claim = cert["claims"][0]
     claim["evidence"]["terms"][1][1] = "x**2 - x"
-    assert verify_maxmin_claim(claim)[0] == "FAILED"
+    assert verify_maxmin_claim(claim, cert["subject"])[0] == "FAILED"
 
 
 def test_bad_tables_are_refused():
@@ -319,7 +319,7 @@ def test_splinesym_check_reverifies_maxmin_certificates(tmp_path):
     r = subprocess.run([sys.executable, "-S", "-I", str(checker), str(cert)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "identity): checked" in r.stdout
+    assert "identity): checked" in r.stdout and "STATEMENT HOLDS (checked)" in r.stdout
     bad = json.loads(cert.read_text())
     claim = next(c for c in bad["claims"] if c["kind"] == "identity")
     claim["evidence"]["pieces"][0]["value"] = "3*x**2"

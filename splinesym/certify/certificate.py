@@ -12,8 +12,9 @@ The claims a certification produces, in order:
 * one ``continuity`` claim for the whole spline (scope ``spline``): the minimum over the walls.
 
 The subject (the spline, and the model when there is one) is embedded, so a certificate is
-self-contained. ``splinesym check`` (:mod:`splinesym.check`) verifies it without importing any of
-the code that produced it.
+self-contained, and its ``statement`` lists what it proves (the clauses established in full; a
+``partial`` field says what is not). ``splinesym check`` (the kernel :mod:`splinesym.kernel`)
+verifies it without importing any of the code that produced it.
 
 Examples
 --------
@@ -23,9 +24,11 @@ Examples
 >>> cert = certify_spline(sp).certificate()
 >>> [(c["kind"], c["value"]) for c in cert["claims"]]
 [('cell', 'nonempty'), ('cell', 'nonempty'), ('degree', 3), ('continuity', 2), ('continuity', 2)]
->>> from splinesym.check import check_certificate
->>> check_certificate(cert).ok
-True
+>>> [c["kind"] for c in cert["statement"]]
+['cells-nonempty', 'degree', 'continuity']
+>>> from splinesym.kernel import check_certificate
+>>> check_certificate(cert).exit_code(strict=True)
+0
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from ..io.jsonio import number_to_json, write_atomic
 from ..io.spline_io import spline_to_dict
 from .smoothness import INF, order_json
 
-__all__ = ["build_certificate", "write_certificate", "local_certificate", "FORMAT"]
+__all__ = ["build_certificate", "write_certificate", "local_certificate", "identity_point",
+           "FORMAT"]
 
 FORMAT = "splinesym.certificate/1"
 
@@ -52,7 +56,8 @@ def _cell_claims(sp) -> list[dict]:
             w = list(p.witness)
             ev["witness"] = [number_to_json(v) for v in w]
             ev["break_values"] = [number_to_json(sp.ring.evaluate(sp.breaks[k], w))
-                                  for k, _ in p.region]
+                                  for k, _ in sorted(p.region)]
+            ev["values"] = [number_to_json(sp.ring.evaluate(v, w)) for v in p.values]
             ev["method"] = "exact evaluation of every break at the witness"
         else:
             ev["status"] = p.status
@@ -147,10 +152,14 @@ def _wall_point_values(R, g, w) -> dict:
             "conditions_at_lo": [number_to_json(R.evaluate(c, at(lo))) for c, _ in conds]}
 
 
-def _identity_point(sp, i: int, pt) -> dict:
+def identity_point(sp, i: int, pt) -> dict:
+    """A point of piece ``i`` with the exact values there (piece polynomials, region breaks),
+    which the kernel recomputes: any change of a coordinate is detected."""
     return {"piece": i, "point": [number_to_json(v) for v in pt],
             "values": [number_to_json(sp.ring.evaluate(v, list(pt)))
-                       for v in sp.pieces[i].values]}
+                       for v in sp.pieces[i].values],
+            "break_values": [number_to_json(sp.ring.evaluate(sp.breaks[k], list(pt)))
+                             for k, _ in sorted(sp.pieces[i].region)]}
 
 
 def build_certificate(cert) -> dict:
@@ -169,7 +178,7 @@ def build_certificate(cert) -> dict:
     if cert.identity_points:
         claims.append({"kind": "identity", "value": "the model equals each piece near its witness",
                        "evidence": {"method": "model-local",
-                                    "points": [_identity_point(sp, i, pt)
+                                    "points": [identity_point(sp, i, pt)
                                                for i, pt in cert.identity_points]}})
     first_wall = len(claims)
     for w in cert.smoothness.walls:
@@ -186,9 +195,53 @@ def build_certificate(cert) -> dict:
                                     "undecided_pairs": [[k, a, b] for k, a, b in
                                                         cert.smoothness.undecided]}})
     notes = [*cert.notes, *sp.notes, *cert.smoothness.notes]
-    return {"format": FORMAT, "subject": subject, "claims": claims, "notes": notes,
-            "produced_by": {"tool": "splinesym", "version": __version__,
-                            "verdict": cert.verdict(), "complete": cert.complete}}
+    statement, missing = _statement(cert, claims)
+    out = {"format": FORMAT, "subject": subject, "statement": statement, "claims": claims,
+           "notes": notes, "produced_by": {"tool": "splinesym", "version": __version__,
+                                           "verdict": cert.verdict(),
+                                           "complete": cert.complete}}
+    if missing:
+        out["partial"] = "not established: " + "; ".join(missing)
+    return out
+
+
+def _degree_clauses(claims: list[dict], with_model: bool) -> list[dict]:
+    out = []
+    for c in claims:
+        ev = c["evidence"]
+        if c["kind"] != "degree" or "polynomials" in ev:
+            continue
+        cl = {"kind": "degree", "value": c["value"], "degree_in": ev["degree_in"]}
+        if with_model and ev.get("structural_bound") is not None:
+            cl["bound"] = ev["structural_bound"]
+            cl["bound_key"] = ev.get("bound_key", "joint")
+        out.append(cl)
+    return out
+
+
+def _statement(cert, claims: list[dict]) -> tuple[list[dict], list[str]]:
+    """What the certificate proves (one clause per fact established in full) and what it does
+    not (the ``partial`` label): a budget or a failed search never yields a full statement."""
+    sp = cert.spline
+    clauses, missing = [], []
+    if not sp.parameters and all(p.witness is not None for p in sp.pieces):
+        clauses.append({"kind": "cells-nonempty"})
+    elif not sp.parameters:
+        missing.append("some pieces have no witness point")
+    clauses += _degree_clauses(claims, cert.model is not None)
+    if cert.model is not None and not sp.parameters:
+        if {i for i, _ in cert.identity_points} == set(range(len(sp.pieces))):
+            clauses.append({"kind": "model-equals-spline"})
+        else:
+            missing.append("the model is not compared with every piece")
+    sm = cert.smoothness
+    if sm.walls and sm.complete:
+        clauses.append({"kind": "continuity", "value": order_json(sm.continuity)})
+    elif sm.walls or sm.undecided or not sm.complete:
+        missing.append("continuity: not every wall was decided")
+    if not sp.complete:
+        missing.append("the spline's cell enumeration is incomplete (pieces may be missing)")
+    return clauses, missing
 
 
 def write_certificate(cert_dict: dict, path) -> None:
@@ -251,10 +304,16 @@ def local_certificate(model, point, *, source: str = "model") -> tuple[dict, obj
                                               "this cell"}})
     claims.append({"kind": "identity", "value": "the model equals the piece near the point",
                    "evidence": {"method": "model-local",
-                                "points": [_identity_point(sp, 0, loc.point)]}})
+                                "points": [identity_point(sp, 0, loc.point)]}})
+    statement = [{"kind": "cells-nonempty"},
+                 *[{"kind": "degree", "value": c["value"], "degree_in": c["evidence"]["degree_in"],
+                    "bound": c["evidence"]["structural_bound"],
+                    "bound_key": c["evidence"]["bound_key"]}
+                   for c in claims if c["kind"] == "degree"],
+                 {"kind": "model-equals-spline"}]
     cert = {"format": FORMAT,
             "subject": {"spline": spline_to_dict(_replace(sp)), "model": model_to_dict(model),
                         "source": source},
-            "claims": claims, "notes": list(sp.notes),
+            "statement": statement, "claims": claims, "notes": list(sp.notes),
             "produced_by": {"tool": "splinesym", "kind": "local certificate"}}
     return cert, loc

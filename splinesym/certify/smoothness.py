@@ -206,9 +206,12 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
             continue
         wt = wall_time if left is None else min(wall_time, left)
         pa, pb = sp.pieces[a], sp.pieces[b]
+        low = min(o.order for o in outs)
+        # the kernel needs a wall point where some quotient of the lowest order is nonzero
+        nonzero = [o.quotient for o in outs if o.order == low and o.quotient is not None]
         # cheap first: the segment between the two witnesses, then exact "no wall" multipliers
         wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
-                             nonzero=[o.quotient for o in outs], time_limit=0.0,
+                             nonzero=nonzero, time_limit=0.0,
                              z3_timeout=0.0)
         if wp is None:
             fk = no_wall_farkas(g, conds)
@@ -217,7 +220,7 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
                 evidence[(k, a, b)] = ("farkas", fk[0], fk[1], region)
                 continue
             wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
-                                 nonzero=[o.quotient for o in outs],
+                                 nonzero=nonzero,
                                  side_conditions=(sp.conditions(pa.region),
                                                   sp.conditions(pb.region)),
                                  time_limit=wt, z3_timeout=0.0)
@@ -227,7 +230,7 @@ def smoothness_report(sp: Spline, *, time_limit: float | None = None,
                 evidence[(k, a, b)] = ("z3", region)
                 continue
             wp = find_wall_point(R, g, conds, [pa.witness, pb.witness],
-                                 nonzero=[o.quotient for o in outs], time_limit=0.5,
+                                 nonzero=nonzero, time_limit=0.5,
                                  z3_timeout=z3_timeout)
         if wp is None:
             undecided.append((k, a, b))

@@ -174,6 +174,14 @@ class _Search:
         self.signs = np.array([s for _, s in self.conds], dtype=float)
         self.deg1 = [i for i in range(self.n) if g.degrees()[i] == 1]
 
+    def q_ok(self, pt) -> bool:
+        """Some quotient of ``nonzero`` is nonzero at ``pt``: the kernel's exact-order rule
+        needs one output of minimal order whose quotient does not vanish at the wall point."""
+        if not self.nonzero:
+            return True
+        args = [to_fmpq(v) for v in pt]
+        return any(q(*args) != 0 for q in self.nonzero)
+
     # -- float helpers ----------------------------------------------------------------------
     def margins(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(|g|, min signed margin of the other conditions) at each point."""
@@ -211,7 +219,7 @@ class _Search:
                 if a == 0:
                     continue
                 pt[j] = to_fraction(-B(*args) / a)
-                if _exact_ok(g, self.conds, pt, self.n):
+                if _exact_ok(g, self.conds, pt, self.n) and self.q_ok(pt):
                     return WallPoint("rational", tuple(pt), method=f"solve for variable {j}")
         return None
 
@@ -230,7 +238,7 @@ class _Search:
                 if 0 < t < 1:
                     pt = tuple(Fraction(a) + t * (Fraction(b) - Fraction(a))
                                for a, b in zip(p0, p1, strict=False))
-                    if _exact_ok(self.g, self.conds, pt, self.n):
+                    if _exact_ok(self.g, self.conds, pt, self.n) and self.q_ok(pt):
                         out.append(WallPoint("rational", pt, method=f"{method}, rational root"))
                 continue
             co = scaled_floats(f.coeffs())
@@ -287,17 +295,16 @@ class _Search:
                     if not ((s > 0 and a > 0) or (s < 0 and b < 0)):
                         ok = False
                         break
-            if ok:
+            if ok and (not ql or any((lambda ab: ab[0] > 0 or ab[1] < 0)(
+                    interval_bounds(q, lo, hi)) for q in ql)):
                 good = (lo, hi)
-                if all((lambda ab: ab[0] > 0 or ab[1] < 0)(interval_bounds(q, lo, hi))
-                       for q in ql):
-                    break
+                break
             mid = (lo + hi) / 2
             hm = h(to_fmpq(mid))
             if hm == 0:
                 pt = tuple(Fraction(x) + mid * (Fraction(y) - Fraction(x))
                            for x, y in zip(p0, p1, strict=False))
-                if _exact_ok(self.g, self.conds, pt, self.n):
+                if _exact_ok(self.g, self.conds, pt, self.n) and self.q_ok(pt):
                     return WallPoint("rational", pt, method=f"{method}, bisection hit a root")
                 return None
             if hlo * hm < 0:

@@ -1,47 +1,31 @@
-"""``splinesym check``: re-verify a certificate with the small independent checker.
+"""``splinesym check``: re-verify a certificate with the kernel (:mod:`splinesym.kernel`).
 
-The work is done by :mod:`splinesym.check`, which imports nothing from splinesym. Exit status: 0
-when every claim holds, 1 when any claim fails (the report names it), 2 when the certificate
-cannot be read (one line on stderr).
+The kernel imports nothing from splinesym; this command and ``python -m splinesym.kernel`` share
+one entry point (:func:`splinesym.kernel.cli.run`) with the same options. Exit status: 0 when
+the certificate's statement holds (under ``--strict``: exactly), 1 when a claim fails or the
+claims do not cover the statement (the report names the claim and the rule), 2 when the
+certificate cannot be read (one line on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from ..errors import CertificateError
-
 NAME = "check"
-HELP = ("re-verify every claim of a splinesym.certificate/1 file with the independent exact "
-        "checker (exit 0: all hold, 1: some fail, 2: unreadable)")
+HELP = ("re-verify a splinesym.certificate/1 file with the trusted kernel (exit 0: its statement "
+        "holds, 1: it does not, 2: unreadable)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="a splinesym.certificate/1 file")
-    p.add_argument("--quiet", action="store_true",
-                   help="print only failed claims and the summary")
+    from ..kernel.cli import add_arguments as kernel_arguments
+
+    kernel_arguments(p)
     p.add_argument("--time-limit", type=float, default=600.0, metavar="S",
                    help="seconds for the whole check (default 600); when it runs out the check "
-                        "stops with exit status 3 and says so")
-    p.add_argument("--strict", action="store_true",
-                   help="also fail (exit 1) when a claim is only trusted (a solver's word), "
-                        "tested at sample points or unverified")
+                        "stops with exit status 3 and says so (issue 9)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import check as checker
+    from ..kernel.cli import run as kernel_run
 
-    try:
-        rep = checker.check_file(args.file)
-    except checker.CertificateFormatError as exc:
-        raise CertificateError(str(exc)) from None
-    for line in rep.text().splitlines():
-        if not args.quiet or checker.FAILED in line or line.startswith(("ALL", "SOME")):
-            print(line)
-    if not rep.ok:
-        return 1
-    if args.strict and any(r.status not in (checker.CHECKED, checker.RECORDED)
-                           for r in rep.results):
-        print("strict: some claims are not checked exactly (see above)")
-        return 1
-    return 0
+    return kernel_run(args)

@@ -62,24 +62,14 @@ def run(args: argparse.Namespace) -> int:
                      f"before, {st['terms_after']} / {st['entries_after']} after\n")
         text += f"certification: {res.status()}\n"
         text += f"seconds: {json.dumps(res.seconds)}\n"
+    status = 0
     if args.certificate:
-        cert = res.certificate()
-        if cert is None:
-            raise InvalidInputError("no certificate: certification was not run (a max-min input "
-                                    "or --no-certify)", "--certificate")
-        write_atomic(args.certificate, json.dumps(cert, indent=1) + "\n")
-        from ..lattice.certify import verify_certificate
-
-        checks = verify_certificate(cert)
-        if args.format == "text":
-            text += (f"certificate {args.certificate}: {len(checks)} claim(s) re-verified "
-                     f"from the file's data: " + "; ".join(f"{s} ({m})" for s, m in checks)
-                     + "\n")
+        text, status = _write_certificate(res, args, text)
     if args.out:
         write_atomic(args.out, text)
     else:
         print(text, end="")
-    return outcome_status(res, "maxmin")
+    return outcome_status(res, "maxmin") or status
 
 
 def outcome_status(res, command: str) -> int:
@@ -94,3 +84,30 @@ def outcome_status(res, command: str) -> int:
             else "NOT certified (a limit stopped the work)")
     print(f"splinesym {command}: max-min {what}: {res.status()}"[:600], file=sys.stderr)
     return 1 if out == "refuted" else 3
+
+
+def _write_certificate(res, args, text: str) -> tuple[str, int]:
+    """Write the certificate of what was established: the full statement only when every
+    output is certified; a partial one (labelled) when some are; none when no output is."""
+    import sys
+
+    cert = res.certificate()
+    if cert is None:
+        raise InvalidInputError("no certificate: certification was not run (a max-min input "
+                                "or --no-certify)", "--certificate")
+    if not cert["claims"]:
+        print(f"splinesym maxmin: no certificate written to {args.certificate}: certification "
+              f"failed ({res.status()})", file=sys.stderr)
+        return text, 1
+    write_atomic(args.certificate, json.dumps(cert, indent=1) + "\n")
+    from ..lattice.certify import verify_certificate
+
+    checks = verify_certificate(cert)
+    if args.format == "text":
+        text += (f"certificate {args.certificate}: {len(checks)} claim(s) re-verified by the "
+                 f"kernel: " + "; ".join(f"{s} ({m})" for s, m in checks) + "\n")
+    if "partial" in cert:
+        print(f"splinesym maxmin: the certificate {args.certificate} is PARTIAL: "
+              f"{cert['partial']}", file=sys.stderr)
+        return text, 1
+    return text, 0

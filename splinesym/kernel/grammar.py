@@ -252,74 +252,90 @@ def parse_polynomial(text, names, caps: Caps = CAPS) -> dict:
     if len(text) > caps.max_length:
         raise GrammarError(f"a polynomial string of {len(text)} characters exceeds the cap "
                            f"{caps.max_length}")
-    names = list(names)
-    index = {v: i for i, v in enumerate(names)}
-    n = len(names)
-    B = _Builder(text, n, caps)
+    P = _Parser(text, list(names), caps)
     toks = _tokens(text, caps)
     if not toks:
-        raise B.error("empty")
-    vals: list = []
-    ops: list = []
-    operand, powered, depth, i = True, False, 0, 0
+        raise P.B.error("empty")
+    i = 0
     while i < len(toks):
-        kind, val, pos = toks[i]
-        i += 1
-        if operand:
-            if kind == "num":
-                vals.append(pconst(_literal_or_error(B, val, pos), n))
-            elif kind == "name":
-                if val not in index:
-                    known = ", ".join(names[:12]) + (", ..." if n > 12 else "")
-                    raise GrammarError(f"unknown variable {val!r} in {_short(text)} "
-                                       f"(known: {known})")
-                vals.append(pvar(index[val], n))
-            elif val == "(":
-                depth += 1
-                if depth > caps.max_depth:
-                    raise B.error(f"parentheses nested deeper than {caps.max_depth}", pos)
-                ops.append(("(", pos))
-                continue
-            elif val in ("+", "-"):
-                ops.append(("u" + val, pos))
-                continue
-            else:
-                raise B.error(f"unexpected {val!r}", pos)
-            operand, powered = False, False
-            continue
-        if val == "**":
-            nxt = toks[i] if i < len(toks) else None
-            if powered:
-                raise B.error("a power of a power needs parentheses", pos)
-            if nxt is None or nxt[0] != "num" or not nxt[1].isdigit() or not nxt[1].isascii():
-                raise B.error("exponents must be nonnegative integers",
-                              nxt[2] if nxt else None)
-            i += 1
-            vals[-1] = B.power(vals[-1], digits_to_int(nxt[1], caps), nxt[2])
-            powered = True
-        elif kind == "op" and val in _PREC:
-            while ops and ops[-1][0] != "(" and _PREC[ops[-1][0]] >= _PREC[val]:
-                B.reduce(vals, *ops.pop())
-            ops.append((val, pos))
-            operand = True
-        elif val == ")":
-            while ops and ops[-1][0] != "(":
-                B.reduce(vals, *ops.pop())
-            if not ops:
-                raise B.error("unmatched ')'", pos)
-            ops.pop()
-            depth -= 1
-            powered = False
+        i = P.operand(toks[i], i + 1) if P.want_operand else P.operator(toks, i)
+    return P.finish()
+
+
+class _Parser:
+    """The shunting-yard state: a value stack, an operator stack, what comes next."""
+
+    def __init__(self, text: str, names: list, caps: Caps):
+        self.text, self.names, self.caps = text, names, caps
+        self.index = {v: i for i, v in enumerate(names)}
+        self.B = _Builder(text, len(names), caps)
+        self.vals: list = []
+        self.ops: list = []
+        self.want_operand, self.powered, self.depth = True, False, 0
+
+    def operand(self, tok, nxt: int) -> int:
+        kind, val, pos = tok
+        n = len(self.names)
+        if kind == "num":
+            self.vals.append(pconst(_literal_or_error(self.B, val, pos), n))
+        elif kind == "name":
+            if val not in self.index:
+                known = ", ".join(self.names[:12]) + (", ..." if n > 12 else "")
+                raise GrammarError(f"unknown variable {val!r} in {_short(self.text)} "
+                                   f"(known: {known})")
+            self.vals.append(pvar(self.index[val], n))
+        elif val == "(":
+            self.depth += 1
+            if self.depth > self.caps.max_depth:
+                raise self.B.error(f"parentheses nested deeper than {self.caps.max_depth}", pos)
+            self.ops.append(("(", pos))
+            return nxt
+        elif val in ("+", "-"):
+            self.ops.append(("u" + val, pos))
+            return nxt
         else:
-            raise B.error(f"unexpected {val!r}", pos)
-    if operand:
-        raise B.error("unexpected end")
-    while ops:
-        op, pos = ops.pop()
-        if op == "(":
-            raise B.error("missing ')'", pos)
-        B.reduce(vals, op, pos)
-    return vals[0]
+            raise self.B.error(f"unexpected {val!r}", pos)
+        self.want_operand, self.powered = False, False
+        return nxt
+
+    def operator(self, toks: list, i: int) -> int:
+        kind, val, pos = toks[i]
+        if val == "**":
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if self.powered:
+                raise self.B.error("a power of a power needs parentheses", pos)
+            if nxt is None or nxt[0] != "num" or not nxt[1].isdigit() or not nxt[1].isascii():
+                raise self.B.error("exponents must be nonnegative integers",
+                                   nxt[2] if nxt else None)
+            self.vals[-1] = self.B.power(self.vals[-1], digits_to_int(nxt[1], self.caps), nxt[2])
+            self.powered = True
+            return i + 2
+        if kind == "op" and val in _PREC:
+            while self.ops and self.ops[-1][0] != "(" and _PREC[self.ops[-1][0]] >= _PREC[val]:
+                self.B.reduce(self.vals, *self.ops.pop())
+            self.ops.append((val, pos))
+            self.want_operand = True
+        elif val == ")":
+            while self.ops and self.ops[-1][0] != "(":
+                self.B.reduce(self.vals, *self.ops.pop())
+            if not self.ops:
+                raise self.B.error("unmatched ')'", pos)
+            self.ops.pop()
+            self.depth -= 1
+            self.powered = False
+        else:
+            raise self.B.error(f"unexpected {val!r}", pos)
+        return i + 1
+
+    def finish(self) -> dict:
+        if self.want_operand:
+            raise self.B.error("unexpected end")
+        while self.ops:
+            op, pos = self.ops.pop()
+            if op == "(":
+                raise self.B.error("missing ')'", pos)
+            self.B.reduce(self.vals, op, pos)
+        return self.vals[0]
 
 
 def _literal_or_error(B: _Builder, val: str, pos) -> Fraction:

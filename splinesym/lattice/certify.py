@@ -33,9 +33,9 @@ The claim (one per output) is plain JSON, kind ``identity`` with ``evidence.meth
 
 The conditions of a node are the piece's region followed by the splits on its path; ``cond: k``
 in a sign proof refers to that list. :func:`verify_maxmin_claim` re-verifies a claim using only
-exact rational arithmetic (the polynomial primitives of the independent checker
-:mod:`splinesym.check`), never the code that produced it. That the pieces cover the space (their
-union is dense) is the spline's own claim (its cell enumeration); it is not re-derived here.
+exact rational arithmetic (the kernel :mod:`splinesym.kernel`), never the code that produced
+it. The claim is about the spline's own pieces (every one of them, each exactly once); that
+their union is dense is the spline's own claim (its cell enumeration), not re-derived here.
 
 Examples
 --------
@@ -45,8 +45,8 @@ Examples
 >>> mm = maxmin_from_dict({"format": "splinesym.maxmin/1", "variables": ["x"], "outputs": [
 ...     {"name": "f", "max_of_mins": [["x**2"], ["2*x**2", "x**2 - x - x**3"]]}]})
 >>> res = certify_maxmin(mm, sp)
->>> res.certified, [verify_maxmin_claim(c)[0] for c in res.claims]
-(True, ['checked'])
+>>> res.certified, verify_certificate(certificate_dict(res.maxmin, sp, res.claims))[0][0]
+(True, 'checked')
 """
 
 from __future__ import annotations
@@ -523,18 +523,36 @@ def certificate_dict(mm: MaxMin, sp: Spline, claims: list[dict]) -> dict:
     from ..io.maxmin_io import maxmin_to_dict
     from ..io.spline_io import spline_to_dict
 
-    return {"format": "splinesym.certificate/1",
-            "subject": {"spline": spline_to_dict(sp), "maxmin": maxmin_to_dict(mm, stats=False)},
-            "claims": claims}
+    outputs = [c["evidence"]["output"] for c in claims]
+    out = {"format": "splinesym.certificate/1",
+           "subject": {"spline": spline_to_dict(sp), "maxmin": maxmin_to_dict(mm, stats=False)},
+           "statement": [{"kind": "maxmin", "outputs": outputs}] if outputs else [],
+           "claims": claims}
+    missing = [o for o in mm.outputs if o not in outputs]
+    if missing:
+        out["partial"] = f"max-min = spline NOT established for output(s) {', '.join(missing)}"
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
-# the verifier: exact arithmetic on coefficient dicts (the independent checker's primitives)
+# the verifier is the kernel (splinesym/kernel/), which imports nothing from splinesym
+def verify_certificate(cert: dict) -> list[tuple[str, str]]:
+    """``(status, message)`` of every ``maxmin-cells`` claim of ``cert``, re-verified by the
+    kernel (a certificate the kernel cannot read gives one ``FAILED`` entry)."""
+    from ..kernel import FAILED, Malformed, check_certificate
+
+    try:
+        rep = check_certificate(cert)
+    except Malformed as exc:
+        return [(FAILED, f"unreadable: {exc}")]
+    return [(st, msg) for c, (st, _, msg) in zip(rep.claims, rep.results, strict=True)
+            if c.kind == "identity" and c.ev["method"] == METHOD]
 
 
-# The verifier of these certificates lives in the independent checker (splinesym/check.py), which
-# imports nothing from splinesym; re-exported here for the lattice API.
-from ..check import (  # noqa: E402
-    verify_certificate,
-    verify_maxmin_claim,
-)
+def verify_maxmin_claim(claim: dict, subject: dict) -> tuple[str, str]:
+    """Re-verify one ``maxmin-cells`` claim against its subject (spline and max-min) with the
+    kernel; ``(status, message)``."""
+    cert = {"format": "splinesym.certificate/1", "subject": subject, "claims": [claim],
+            "statement": [{"kind": "maxmin", "outputs": [claim["evidence"]["output"]]}]}
+    out = verify_certificate(cert)
+    return out[0] if out else ("FAILED", "not a maxmin-cells claim")

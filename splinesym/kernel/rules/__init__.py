@@ -1,0 +1,1 @@
+"""The evidence rules, one small function per rule, grouped by claim kind."""
