@@ -261,7 +261,8 @@ def _assert_clean(status, err: str, row, tmp: Path, before: set) -> None:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert what in lines[0], lines[0]
-    assert lines[0].startswith("splinesym"), lines[0]
+    if row[0][0] != "check":    # the kernel's own reader words its line itself
+        assert lines[0].startswith("splinesym"), lines[0]
     after = {p.name for p in tmp.iterdir()}
     assert after <= before, f"files written: {after - before}"
     assert not (tmp / "PWNED").exists() and not Path("PWNED").exists()

@@ -1,7 +1,7 @@
 """Issue 9: the four JSON readers and the CLI fuzzed with generated documents and options.
 
 Every reader either loads or raises the package's input error (``InvalidInputError``; the
-checker's ``CertificateFormatError`` for certificates), never anything else; the CLI exits with a
+kernel's ``Malformed`` for certificates), never anything else; the CLI exits with a
 status of the contract (0, 1, 2 or 3) with no traceback. Example counts are small in the default
 run (derandomised, see conftest.py); the longer profile multiplies them and draws fresh ones:
 
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splinesym.check import CertificateFormatError, check_certificate
+from splinesym.check import Malformed, check_certificate
 from splinesym.cli import main
 from splinesym.errors import InvalidInputError
 from splinesym.io.jsonio import read_json
@@ -100,7 +100,7 @@ def mutated(draw, kind):
 READERS = {"model": (model_from_dict, InvalidInputError),
            "spline": (spline_from_dict, InvalidInputError),
            "maxmin": (maxmin_from_dict, InvalidInputError),
-           "certificate": (check_certificate, CertificateFormatError)}
+           "certificate": (check_certificate, Malformed)}
 
 
 def _load_or_input_error(kind, doc):
