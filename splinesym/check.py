@@ -1653,5 +1653,19 @@ def main(argv=None) -> int:
     return 0 if rep.ok else 1
 
 
+class _CallableModule(type(sys)):
+    """``splinesym.check(cert)``: the module called as a function checks a certificate (a file
+    name, a parsed dict, or any object with a ``certificate()`` method)."""
+
+    def __call__(self, cert) -> CheckReport:
+        if hasattr(cert, "certificate"):
+            cert = cert.certificate()
+        if isinstance(cert, dict):
+            return check_certificate(cert)
+        return check_file(str(cert))
+
+
+sys.modules[__name__].__class__ = _CallableModule
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -188,7 +188,7 @@ def build_certificate(cert) -> dict:
     notes = [*cert.notes, *sp.notes, *cert.smoothness.notes]
     return {"format": FORMAT, "subject": subject, "claims": claims, "notes": notes,
             "produced_by": {"tool": "splinesym", "version": __version__,
-                            "verdict": cert.verdict()}}
+                            "verdict": str(cert.verdict)}}
 
 
 def write_certificate(cert_dict: dict, path) -> None:

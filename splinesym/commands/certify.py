@@ -48,8 +48,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds z3 may spend on one cell when expanding (default 10)")
     p.add_argument("--wall-time", type=float, default=10.0, metavar="S",
                    help="seconds of numeric search for one wall point (default 10)")
-    p.add_argument("--z3-timeout", type=float, default=2.0, metavar="S",
-                   help="seconds z3 may spend on one wall (default 2; 0 disables it)")
+    p.add_argument("--wall-solver-timeout", "--z3-timeout", dest="z3_timeout", type=float,
+                   default=2.0, metavar="S",
+                   help="seconds z3 may spend on one wall (0 disables it; --z3-timeout is the "
+                        "former name)")
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
 
@@ -107,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
     if model is not None:
         cert = certify_model(model, source=source, time_limit=args.time_limit,
                              max_cells=args.max_cells, solver_timeout=args.solver_timeout,
-                             wall_time=args.wall_time, z3_timeout=args.z3_timeout)
+                             wall_time=args.wall_time, wall_solver_timeout=args.z3_timeout)
     else:
         cert = certify_spline(sp, source=source, time_limit=args.time_limit,
-                              wall_time=args.wall_time, z3_timeout=args.z3_timeout)
+                              wall_time=args.wall_time, solver_timeout=args.z3_timeout)
     if args.certificate:
         write_certificate(cert.certificate(), args.certificate)
     if args.format == "json":

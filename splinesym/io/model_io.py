@@ -14,7 +14,12 @@ __all__ = ["read_model", "write_model", "default_model"]
 
 
 def read_model(path: str | os.PathLike, *, drop_layernorm: bool = False) -> Model:
-    """Read and validate a model file; errors name the file, the field and the problem."""
+    """Read and validate a model file (JSON, or numpy ``.npz`` weights: see
+    :mod:`splinesym.io.npz_model`); errors name the file, the field and the problem."""
+    from .npz_model import is_npz, read_npz_model
+
+    if is_npz(path):
+        return read_npz_model(path, drop_layernorm=drop_layernorm)
     data = read_json(path)
     try:
         return model_from_dict(data, drop_layernorm=drop_layernorm)

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from .. import progress
 from ..cells import Budget
 from ..errors import UnsupportedModelError
 from ..piecewise import Engine, PArray
@@ -72,6 +73,7 @@ class SplineBackend(Backend):
                 vals.append(v)
             S = PArray(self.engine, S.partition, vals)
         S = self._on_finest(S)
+        progress.report(stage=getattr(label, "stage", None) or "relu")
         t0 = time.monotonic()
         used0 = self.engine.budget.cells_used
         unexp0 = len(getattr(self.engine, "unexpanded", ()))
