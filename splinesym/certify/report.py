@@ -75,6 +75,14 @@ class Certification:
     def is_spline(self) -> bool:
         return self.smoothness.is_spline
 
+    def _repr_html_(self) -> str:
+        from ..display import certification_html
+
+        return certification_html(self)
+
+    def __repr__(self) -> str:
+        return f"Certification({str(self.verdict)!r})"
+
     @property
     def verdict(self) -> Verdict:
         """One sentence: degree and exact smoothness, or where the subject is not a spline.

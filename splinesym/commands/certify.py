@@ -16,6 +16,12 @@ from ..errors import InvalidInputError
 NAME = "certify"
 HELP = ("certify the degree of every piece and the exact order of continuity across every wall "
         "of a spline or of a ReLU model; optionally write a checkable certificate")
+EXAMPLES = """examples:
+  splinesym certify my_model.json --certificate cert.json   # expanded, then certified
+  splinesym certify spline.json --format json
+  splinesym certify --sympy "Piecewise((x**2, x < 0), (x, True))"
+  splinesym certify data.npz --rationalize 1e-12 --bc-type natural
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -14,6 +14,10 @@ from ..errors import CertificateError
 NAME = "check"
 HELP = ("re-verify every claim of a splinesym.certificate/1 file with the independent exact "
         "checker (exit 0: all hold, 1: some fail, 2: unreadable)")
+EXAMPLES = """examples:
+  splinesym check cert.json            # 0: every claim holds, 1: some fail, 2: unreadable
+  splinesym check cert.json --strict   # also fail on claims that rest on a solver's word
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

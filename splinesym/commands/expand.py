@@ -14,6 +14,12 @@ from ..nn.expand import expand_model
 
 NAME = "expand"
 HELP = "expand a ReLU model into an exact spline, cell by cell with evidence"
+EXAMPLES = """examples:
+  splinesym expand                                  # the built-in model, as text
+  splinesym expand --model examples/models/ffn_12x4.json --format json --out ffn.json
+  splinesym expand --model my_model.json --format latex --out spline.tex   # pdflatex spline.tex
+  splinesym expand --model weights.npz --rationalize 1e-6 --time-limit 60 --max-cells 5000
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -124,7 +124,8 @@ def write_maxmin(mm: MaxMin, path: str | os.PathLike) -> None:
 
 
 def maxmin_text(mm: MaxMin, title: str | None = None) -> str:
-    """Plain text: one ``name = max( min(...), ... )`` line per output, then the sizes."""
+    """Plain text: one ``name = max( min(...), ... )`` line per output, then the sizes; long
+    forms are printed one term per line with repeated polynomials named ``p1, p2, …``."""
     R = mm.ring
     lines = [title] if title else []
     lines.append(f"variables: {', '.join(R.names)}")
@@ -132,6 +133,10 @@ def maxmin_text(mm: MaxMin, title: str | None = None) -> str:
         inner = ", ".join("min(" + ", ".join(R.format(p) for p in t) + ")" if len(t) > 1
                           else R.format(t[0]) for t in ts)
         lines.append(f"{name} = max( {inner} )" if len(ts) > 1 else f"{name} = {inner}")
+    if any(len(x) > 160 for x in lines):  # long: one term per line, shared polynomials named
+        from ..display import maxmin_shared_text
+
+        lines = ([title] if title else []) + maxmin_shared_text(mm).splitlines()
     s = mm.size()
     for name, d in zip(mm.outputs, s["outputs"], strict=True):
         lines.append(f"size of {name}: {d['terms']} terms, {d['entries']} entries "

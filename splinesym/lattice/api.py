@@ -73,6 +73,17 @@ class BuildResult:
             return None
         return certificate_dict(self.maxmin, self.spline, self.certification.claims)
 
+    def _repr_html_(self) -> str:
+        from ..display import _esc, maxmin_html
+
+        return (f"<div><b>max–min by {_esc(self.method)}</b>: {_esc(self.status())}</div>"
+                + maxmin_html(self.maxmin))
+
+    def __repr__(self) -> str:
+        s = self.maxmin.size()
+        return (f"BuildResult(method={self.method!r}, {s['terms']} terms, {s['entries']} "
+                f"entries; {self.status()})")
+
     def status(self) -> str:
         if self.certification is None:
             return "not certified (certification not run)"
@@ -261,6 +272,18 @@ class EncodeResult:
     points_checked: int
     roundtrip: dict | None = None
     seconds: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        i = self.info
+        rt = "not run" if self.roundtrip is None else (
+            "equal on every cell" if self.roundtrip.get("equal") else "FAILED")
+        return (f"EncodeResult({i.get('blocks')} blocks, {i.get('heads')} heads, width "
+                f"{i.get('width')}; {self.points_checked} points checked; round trip {rt})")
+
+    def _repr_html_(self) -> str:
+        from ..display import _esc, model_html
+
+        return f"<div>{_esc(repr(self))}</div>" + model_html(self.model)
 
 
 def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: int = 0,

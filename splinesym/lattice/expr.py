@@ -477,6 +477,21 @@ class MaxMin:
     def variables(self) -> list[str]:
         return list(self.ring.names)
 
+    def __repr__(self) -> str:
+        s = self.size()
+        return (f"MaxMin({len(self.outputs)} output(s) in {len(self.ring.names)} variables, "
+                f"{s['terms']} terms, {s['entries']} entries, method {self.method!r})")
+
+    def _repr_html_(self) -> str:
+        from ..display import maxmin_html
+
+        return maxmin_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..io.maxmin_io import maxmin_latex
+
+        return "$$" + maxmin_latex(self).replace("align*", "aligned") + "$$"
+
     def evaluate(self, point: Sequence) -> list[Fraction]:
         """Exact values of every output at a rational point."""
         args = [to_fmpq(Fraction(v)) for v in point]

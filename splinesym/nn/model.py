@@ -133,6 +133,11 @@ class Model:
         r, c = self.output_shape()
         return [f"out{i}_{k}" for i in range(1, r + 1) for k in range(1, c + 1)]
 
+    def _repr_html_(self) -> str:
+        from ..display import model_html
+
+        return model_html(self)
+
 
 def _all_weights(m: Model):
     for mat in (m.embed, m.target_embed, m.readout):
