@@ -74,14 +74,15 @@ def slice_pieces(sp, x: str, y: str, fixed: dict | None = None):
 
 
 def _pattern_index(sp, signs):
-    """Map each grid point's sign vector to the index of the piece whose region holds there."""
+    """Map each grid point's sign vector to the index of the first piece whose region holds
+    there, on the breaks that do not vanish there (as :meth:`Spline.locate` does)."""
     import numpy as np
 
     idx = np.full(signs.shape[0], -1)
     for i, p in enumerate(sp.pieces):
         ok = np.ones(signs.shape[0], dtype=bool)
         for k, s in p.region:
-            ok &= signs[:, k] == s
+            ok &= (signs[:, k] == s) | (signs[:, k] == 0)
         idx[ok & (idx < 0)] = i
     return idx
 
@@ -137,6 +138,7 @@ def plot_cells(sp, *, x: str | None = None, y: str | None = None, fixed: dict | 
     Z = np.array([pos.get(int(i), np.nan) for i in idx], dtype=float).reshape(XX.shape)
     ax.pcolormesh(XX, YY, np.ma.masked_invalid(Z), cmap=ListedColormap(colours),
                   vmin=-0.5, vmax=max(len(visible), 1) - 0.5, shading="auto", alpha=0.55)
+    vanish = [k for k, b in enumerate(breaks) if b.is_zero()]
     for k in range(len(breaks)):
         if breaks[k].total_degree() > 0:
             ax.contour(XX, YY, G[:, k].reshape(XX.shape), levels=[0], colors="k",
@@ -178,7 +180,9 @@ def plot_cells(sp, *, x: str | None = None, y: str | None = None, fixed: dict | 
     ax.set_ylim(*map(float, ylim))
     others = ", ".join(f"{n} = {v}" for n, v in fixed.items()) or \
         ", ".join(f"{n} = 0" for n in sp.variables if n not in (x, y))
-    ax.set_title(title or f"cells of the slice ({x}, {y})" + (f"; {others}" if others else ""),
+    ax.set_title(title or f"cells of the slice ({x}, {y})" + (f"; {others}" if others else "")
+                 + (f"\nthe slice lies in the break(s) {', '.join(f'g{k}' for k in vanish)}: "
+                    "the first piece whose other signs hold is shown" if vanish else ""),
                  fontsize=9)
     return _save(fig, out)
 

@@ -8,7 +8,7 @@ import json
 from ..display import spline_latex, spline_text
 from ..errors import InvalidInputError
 from ..io.jsonio import write_atomic
-from ..io.model_io import default_model, read_model
+from ..io.model_io import default_model, read_model_rationalized
 from ..io.spline_io import spline_to_dict
 from ..nn.expand import expand_model
 
@@ -38,11 +38,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
     p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
+    p.add_argument("--rationalize", type=float, default=None, metavar="TOL",
+                   help="replace every float weight of the model by the simplest rational within "
+                        "TOL (continued fractions) and report the conversion; default: floats "
+                        "are converted exactly")
 
 
 def run(args: argparse.Namespace) -> int:
+    conversion = None
     if args.model:
-        model = read_model(args.model, drop_layernorm=args.drop_layernorm)
+        model, conversion = read_model_rationalized(args.model, args.rationalize,
+                                                    drop_layernorm=args.drop_layernorm)
         title = f"model: {args.model}"
     else:
         model = default_model()
@@ -52,12 +58,14 @@ def run(args: argparse.Namespace) -> int:
                           solver_timeout=args.solver_timeout, merge=not args.no_merge)
     except InvalidInputError as exc:
         raise exc.located(source=args.model) from None
+    if conversion:
+        sp.notes.insert(0, conversion)
     if args.format == "json":
         d = spline_to_dict(sp)
         d["stats"] = sp.stats
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
-        text = spline_latex(sp) + "\n"
+        text = spline_latex(sp, document=True)
     else:
         text = spline_text(sp, title) + "\n"
     if args.out:

@@ -11,7 +11,7 @@ NAME = "plot"
 HELP = ("draw the cells of a 2-D slice of a spline or model (coloured by sign pattern, break "
         "curves, witnesses, degree per cell), or with --along its restriction to a line")
 EXAMPLES = """examples:
-  splinesym plot --out cells.png                       # the built-in model, first two variables
+  splinesym plot --out cells.png       # the built-in model: x1_1, x2_1 with x1_2 = 1, x2_2 = -1
   splinesym plot --model examples/models/attention_3x3.json --x x1_1 --y x2_1 \\
       --fix x1_2=1 --fix x2_2=-1 --out cells.png
   splinesym plot spline.json --x x --y y --xlim -2 2 --ylim -2 2 --out slice.pdf
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     src = args.model or args.input
     if src is None:
         sp, model = None, default_model()
+        if not (args.x or args.y or args.fix):  # the picture of the README
+            args.x, args.y, args.fix = "x1_1", "x2_1", ["x1_2=1", "x2_2=-1"]
     else:
         sp, model = _subject(src)
     if sp is None:
@@ -93,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             plot_cells(sp, x=args.x, y=args.y, fixed=fixed, xlim=args.xlim, ylim=args.ylim,
                        resolution=args.resolution, out=tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, args.out)
     finally:
         if os.path.exists(tmp):
