@@ -9,7 +9,6 @@ from fractions import Fraction
 import numpy as np
 
 from .. import progress
-
 from ..poly import Poly, is_affine
 from ..region import BreakTable, Region
 from .budget import Budget

@@ -33,8 +33,11 @@ def rationalize_data(data, tol: float) -> tuple[object, str]:
     """Replace every float in a parsed model by the simplest rational within ``tol``
     (continued fractions); returns the new data and a sentence reporting the conversion.
 
-    >>> rationalize_data({"W": [[0.3333333333, 2]]}, 1e-6)
-    ({'W': [['1/3', 2]]}, '1 float weight(s) replaced by the simplest rationals within 1e-06 (largest change 3.33e-11, largest denominator 3)')
+    >>> data, note = rationalize_data({"W": [[0.3333333333, 2]]}, 1e-6)
+    >>> data
+    {'W': [['1/3', 2]]}
+    >>> note.split(" (")[1]
+    'largest change 3.33e-11, largest denominator 3)'
     """
     from .importers import simplest_rational
 
