@@ -2,7 +2,8 @@
 
 A lattice-polynomial expression is built from polynomials with ``+``, scalar multiples, ``max``,
 ``min`` and products. Every such expression equals ``max_i min_j p_ij`` for polynomials ``p_ij``
-(DESIGN.md §6); :func:`flatten` computes that normal form exactly, using only identities that hold
+(docs/DESIGN.md §6); :func:`flatten` computes that normal form exactly, using only identities that
+hold
 pointwise:
 
 1. ``ReLU(g)·l = max(min(g·l, g·K), min(0, −g·K))`` with ``K = 1 + l²``;

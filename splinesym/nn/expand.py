@@ -223,7 +223,7 @@ def _attention_degree(d_q: int, d_kv: int) -> int:
 
 
 def structural_degree(model: Model) -> dict:
-    """Degree bounds from the model's shape (DESIGN.md §5): joint, in X and in Y.
+    """Degree bounds from the model's shape (docs/DESIGN.md §5): joint, in X and in Y.
 
     Attention on queries of degree Dq and keys/values of degree Dkv has degree Dq + 2 Dkv (a
     ReLU product of Q and K, times V); FFNs keep the degree; residuals take the maximum.

@@ -91,7 +91,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Model:
-    """A transformer as in DESIGN.md §2; see :func:`model_from_dict` for the file format."""
+    """A transformer as in docs/DESIGN.md §2; see :func:`model_from_dict` for the file format."""
 
     tokens: int
     dim: int
