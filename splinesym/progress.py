@@ -58,7 +58,7 @@ def report(*, stage: str | None = None, decided: str | None = None, queued: int 
     if queued is not None:
         st["queued"] = queued
     if budget is not None:
-        st["left"] = budget.remaining()
+        st["budget"] = budget
     st.update(extra)
     for obs in list(_OBSERVERS):
         obs(st)
@@ -103,7 +103,8 @@ class TqdmProgress:
         if now - self._last < self.every:
             return
         self._last = now
-        left = state.get("left")
+        budget = state.get("budget")
+        left = budget.remaining() if budget is not None else None
         self.bar.set_postfix_str(
             f"{state.get('stage', '')} | decided {state.get('decided', 0)}, undecided "
             f"{state.get('undecided', 0)}, queued {state.get('queued', 0)}"

@@ -234,3 +234,15 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_tqdm_display_shows_stage_cells_and_time_left():
+    import io
+
+    from splinesym.progress import TqdmProgress
+
+    buf = io.StringIO()
+    splinesym.expand(splinesym.default_model(), time_limit=100,
+                     progress=TqdmProgress(file=buf, every=0.0))
+    text = buf.getvalue()
+    assert "head 1" in text and "decided" in text and "queued" in text and "s left" in text

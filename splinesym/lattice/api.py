@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from .. import progress
 from ..errors import InvalidInputError
 from ..io.jsonio import read_json
 from ..nn.model import Model
@@ -207,6 +208,7 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
             notes.append("the spline is incomplete (" + "; ".join(sp.notes) + "): the "
                          "certification covers only its listed pieces")
         t1 = time.monotonic()
+        progress.report(stage="certifying the max-min piece by piece")
         cert = certify_maxmin(mm, sp, prune=prune, solver_timeout=solver_timeout,
                               time_limit=time_limit)
         secs["certify"] = round(time.monotonic() - t1, 3)
@@ -303,6 +305,7 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
     if verify:
         t1 = time.monotonic()
         sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
+        progress.report(stage="round trip: expanding the compiled encoder")
         rt = roundtrip(model, sp, time_limit=time_limit)
         secs["roundtrip"] = round(time.monotonic() - t1, 3)
     return EncodeResult(model, info, n, rt, secs)
