@@ -189,6 +189,10 @@ def test_maxmin_long_forms_name_shared_polynomials():
     mm = MaxMin(R, ["f"], [[[p, q], [p, r], [p + q, q * r]] * 4])
     text = maxmin_shared_text(mm)
     assert "min(p1, x)" in text and "  p1 = " + R.format(p) in text
+    from splinesym.io.maxmin_io import maxmin_latex
+
+    doc = maxmin_latex(mm, document=True)
+    assert doc.startswith("\\documentclass") and "p_{1} &= " in doc
     assert text.count(R.format(p)) == 1
     assert "where" in maxmin_text(mm)  # the long form is printed this way by default
 

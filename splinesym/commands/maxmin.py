@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         d["certification"] = res.status()
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
-        text = maxmin_latex(mm) + "\n"
+        text = maxmin_latex(mm, document=True)
     else:
         text = maxmin_text(mm, f"{kind}: {args.input}") + "\n"
         st = mm.stats
