@@ -128,6 +128,10 @@ def test_npz_weights_are_a_model_input(tmp_path):
     assert m.tokens == 1 and m.dim == 2 and m.encoder[0].ffn.W1[1][0] == Fraction(1, 2)
     sp = splinesym.expand(str(path))
     assert sp.complete and len(sp.pieces) == 4
+    from splinesym import cli
+
+    for cmd in ("certify", "maxmin"):   # every command reads .npz weights
+        assert cli.main([cmd, str(path), "--quiet"]) == 0
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InvalidInputError, match="npz"):

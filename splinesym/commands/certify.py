@@ -87,6 +87,11 @@ def load_subject(args):
         return None, default_model(), ("model: built-in default (ReLU attention, 2 tokens x 2 "
                                        "features)")
     path = args.input
+    from ..io.npz_model import is_model_npz, read_npz_model
+
+    if is_model_npz(path):  # model weights (tokens, dim, encoder.0....)
+        return None, read_npz_model(path, rationalize=args.rationalize,
+                                    drop_layernorm=args.drop_layernorm), f"model {path}"
     if Path(path).suffix.lower() == ".npz":
         sp = importers.read_npz(path, rationalize=args.rationalize, bc_type=args.bc_type)
         return sp, None, f"{path} ({sp.notes[0]})"

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from ..errors import InvalidInputError
 
-__all__ = ["npz_to_dict", "read_npz_model", "is_npz"]
+__all__ = ["npz_to_dict", "read_npz_model", "is_npz", "is_model_npz"]
 
 
 def is_npz(path) -> bool:
@@ -35,6 +35,20 @@ def is_npz(path) -> bool:
         with open(path, "rb") as fh:
             return fh.read(4) == b"PK\x03\x04"
     except OSError:
+        return False
+
+
+def is_model_npz(path) -> bool:
+    """True for an ``.npz`` file holding model weights (it has ``tokens`` and ``dim``), as opposed
+    to spline data (``x, c`` / ``t, c, k`` / ``x, y``)."""
+    if not is_npz(path):
+        return False
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {"tokens", "dim"} <= set(z.files)
+    except (OSError, ValueError, zipfile.BadZipFile):
         return False
 
 
@@ -112,6 +126,7 @@ def read_npz_model(path, *, rationalize: float | None = None, drop_layernorm: bo
     from ..nn.model import model_from_dict
 
     data, _note = npz_to_dict(path, rationalize=rationalize)
+    data.setdefault("description", _note)
     try:
         return model_from_dict(data, drop_layernorm=drop_layernorm)
     except InvalidInputError as exc:

@@ -31,7 +31,12 @@ METHODS = ("auto", "lattice", "ovchinnikov", "univariate", "table")
 
 
 def load_input(path) -> tuple[str, object]:
-    """``("model" | "spline" | "maxmin", object)`` from a file, by its ``format`` field."""
+    """``("model" | "spline" | "maxmin", object)`` from a file, by its ``format`` field (model
+    weights may also be a numpy ``.npz`` file)."""
+    from ..io.npz_model import is_npz, read_npz_model
+
+    if is_npz(path):
+        return "model", read_npz_model(path)
     data = read_json(path)
     fmt = data.get("format") if isinstance(data, dict) else None
     try:
