@@ -86,10 +86,13 @@ class TqdmProgress:
     """
 
     def __init__(self, desc: str = "splinesym", every: float = 0.2, file=None):
+        import shutil
+
         from tqdm.auto import tqdm
 
+        width = shutil.get_terminal_size((120, 24)).columns or 120  # a pty may report 0
         self.bar = tqdm(desc=desc, unit=" cells", file=file or sys.stderr, leave=False,
-                        dynamic_ncols=True, mininterval=every)
+                        ncols=width, mininterval=every)
         self.every = every
         self._last = 0.0
         self._n = 0
