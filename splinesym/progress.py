@@ -85,14 +85,16 @@ class TqdmProgress:
     Refreshed at most ``every`` seconds; the bar counts decided cells.
     """
 
-    def __init__(self, desc: str = "splinesym", every: float = 0.2, file=None):
+    def __init__(self, desc: str = "splinesym", every: float = 0.2, file=None,
+                 ncols: int | None = None):
         import shutil
 
         from tqdm.auto import tqdm
 
-        width = shutil.get_terminal_size((120, 24)).columns or 120  # a pty may report 0
+        width = ncols or shutil.get_terminal_size((120, 24)).columns or 120  # a pty may say 0
         self.bar = tqdm(desc=desc, unit=" cells", file=file or sys.stderr, leave=False,
-                        ncols=width, mininterval=every)
+                        ncols=width, mininterval=every,
+                        bar_format="{desc} [{elapsed}]{postfix}")
         self.every = every
         self._last = 0.0
         self._n = 0
@@ -109,10 +111,10 @@ class TqdmProgress:
         budget = state.get("budget")
         left = budget.remaining() if budget is not None else None
         self.bar.set_postfix_str(
-            f"{state.get('stage', '')} | decided {state.get('decided', 0)}, undecided "
-            f"{state.get('undecided', 0)}, queued {state.get('queued', 0)}"
-            + (f" | {left:.0f} s left" if left is not None and left != float("inf") else ""),
-            refresh=False)
+            f"cells: {state.get('decided', 0)} decided, {state.get('undecided', 0)} undecided, "
+            f"{state.get('queued', 0)} queued"
+            + (f"; {left:.0f} s left" if left is not None and left != float("inf") else "")
+            + f" | {state.get('stage', '')}", refresh=False)
 
     def close(self) -> None:
         self.bar.close()

@@ -247,6 +247,6 @@ def test_tqdm_display_shows_stage_cells_and_time_left():
 
     buf = io.StringIO()
     splinesym.expand(splinesym.default_model(), time_limit=100,
-                     progress=TqdmProgress(file=buf, every=0.0))
+                     progress=TqdmProgress(file=buf, every=0.0, ncols=200))
     text = buf.getvalue()
     assert "head 1" in text and "decided" in text and "queued" in text and "s left" in text
