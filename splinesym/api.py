@@ -163,9 +163,10 @@ def read_model(path, **kw):
 
 
 def write_model(model, path) -> None:
+    """Write a model (or the model of an ``encode`` / ``from_torch`` result) atomically."""
     from .io.model_io import write_model as _w
 
-    _w(as_model(model), path)
+    _w(as_model(getattr(model, "model", model)), path)
 
 
 def read_spline(path, **kw):

@@ -106,11 +106,13 @@ def test_sequential_ffn_import():
     assert np.allclose([float(v) for v in exact], ref, atol=1e-12)
 
 
-def test_compiled_encoder_runs_in_torch_and_reproduces_the_spline():
+def test_compiled_encoder_runs_in_torch_and_reproduces_the_spline(tmp_path):
     sp = splinesym.spline.Spline.from_pieces(
         ["x"], ["f"], ["x"], [([(0, 1)], ["x**2"]), ([(0, -1)], ["2*x**2 - x"])])
     enc = splinesym.encode(splinesym.maxmin(sp), verify=False, points=20)
     mod = splinesym.to_torch(enc)
+    splinesym.write_model(enc, tmp_path / "enc.json")
+    assert splinesym.read_model(tmp_path / "enc.json") == enc.model
     assert isinstance(mod, torch.nn.Module)
     for x in (-2.5, -0.5, 0.0, 0.75, 3.0):
         got = mod(torch.tensor([[x]], dtype=torch.float64)).reshape(-1)
