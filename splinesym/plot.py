@@ -31,15 +31,32 @@ from fractions import Fraction
 __all__ = ["plot_cells", "plot_along", "slice_pieces"]
 
 
-def _figure(ax, size):
-    import matplotlib
+_FIGURE_CLASS = None
 
+
+def _figure_class():
+    """A matplotlib ``Figure`` that Jupyter shows as a PNG whatever the backend (no pyplot, so
+    scripts open no window and keep no global figure)."""
+    global _FIGURE_CLASS
+    if _FIGURE_CLASS is None:
+        from io import BytesIO
+
+        from matplotlib.figure import Figure
+
+        class SplinesymFigure(Figure):
+            def _repr_png_(self):
+                buf = BytesIO()
+                self.savefig(buf, format="png", bbox_inches="tight")
+                return buf.getvalue()
+
+        _FIGURE_CLASS = SplinesymFigure
+    return _FIGURE_CLASS
+
+
+def _figure(ax, size):
     if ax is not None:
         return ax.figure, ax
-    from matplotlib.figure import Figure
-
-    matplotlib.rcParams.setdefault("figure.dpi", 100)
-    fig = Figure(figsize=size)
+    fig = _figure_class()(figsize=size, dpi=100)
     return fig, fig.add_subplot(1, 1, 1)
 
 
