@@ -138,8 +138,17 @@ def plot_cells(sp, *, x: str | None = None, y: str | None = None, fixed: dict | 
 
     from .poly import FloatEvaluator, poly_degree_in
 
+    if len(sp.variables) < 2:
+        from .errors import InvalidInputError
+
+        raise InvalidInputError("plot_cells needs two variables (a spline in one variable: use "
+                                "plot_along)", "plot")
     x = x or sp.variables[0]
-    y = y or sp.variables[1 if len(sp.variables) > 1 else 0]
+    y = y or sp.variables[1]
+    if x == y:
+        from .errors import InvalidInputError
+
+        raise InvalidInputError(f"x and y are both {x!r}", "plot")
     R2, breaks, _values = slice_pieces(sp, x, y, fixed)
     xs = np.linspace(float(xlim[0]), float(xlim[1]), resolution)
     ys = np.linspace(float(ylim[0]), float(ylim[1]), resolution)

@@ -74,6 +74,9 @@ def test_plot_command(tmp_path, capsys):
     _assert_picture(out)
     bad = cli.main(["plot", "--x", "nope", "--out", str(tmp_path / "d.png"), "--quiet"])
     assert bad == 2 and not (tmp_path / "d.png").exists()
+    one = Spline.from_pieces(["x"], ["f"], ["x"], [([(0, 1)], ["x"]), ([(0, -1)], ["0"])])
+    with pytest.raises(splinesym.InvalidInputError, match="plot_along"):
+        splinesym.plot_cells(one)
 
 
 def _all_parsers():
