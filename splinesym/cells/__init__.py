@@ -1,10 +1,9 @@
 """Deciding which sign conditions are realised: the feasibility tiers and the enumeration.
 
-Tiers, cheapest first (docs/DESIGN.md §4): exact check of known points, vectorised sampling,
-exact LP for affine conditions (witness or Farkas certificate), the Veronese lift as an exact
-emptiness filter, margin optimisation, exact sums of squares for quadratics, z3's nonlinear real
-arithmetic, and finally ``undecided``. Every :class:`Decision` says which tier decided it and
-carries its evidence.
+Tiers, cheapest first (DESIGN.md §4): exact check of known points, vectorised sampling, exact LP for
+affine conditions (witness or Farkas certificate), the Veronese lift as an exact emptiness filter,
+margin optimisation, exact sums of squares for quadratics, z3's nonlinear real arithmetic, and
+finally ``undecided``. Every :class:`Decision` says which tier decided it and carries its evidence.
 """
 
 from .budget import Budget
