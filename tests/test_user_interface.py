@@ -80,11 +80,12 @@ def test_plot_command(tmp_path, capsys):
 
 
 def _all_parsers():
+    from splinesym.clihelp import subparser
+
     parser, modules = cli.build_parser()
     yield "splinesym", parser
-    for key, p in modules.items():
-        if isinstance(key, tuple):
-            yield key[0], p
+    for name in modules:
+        yield name, subparser(parser, name)
 
 
 def test_every_help_describes_every_option_with_examples():
