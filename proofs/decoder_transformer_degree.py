@@ -1,4 +1,4 @@
-"""Claim (DESIGN.md §5): with the raw input X as the memory, a decoder block (masked
+"""Claim (docs/DESIGN.md §5): with the raw input X as the memory, a decoder block (masked
 self-attention, cross attention, FFN, residuals) has degree 5 jointly (3 in the queries Y, 2 in
 X); an L-layer decoder has degree 2·3^L − 1 jointly and 3^L in Y alone; a transformer with L
 encoder and L decoder layers has degree 9^L jointly.

@@ -37,5 +37,19 @@ else:  # ``python splinesym/check.py FILE``: load the kernel folder only
 __all__ = ["check_certificate", "main", "Report", "Malformed", "CHECKED", "TRUSTED", "TESTED",
            "UNVERIFIED", "RECORDED", "FAILED"]
 
+class _CallableModule(type(sys)):
+    """``splinesym.check(cert)``: the module called as a function checks a certificate (a file
+    name, a parsed dict, or any object with a ``certificate()`` method)."""
+
+    def __call__(self, cert) -> CheckReport:
+        if hasattr(cert, "certificate"):
+            cert = cert.certificate()
+        if isinstance(cert, dict):
+            return check_certificate(cert)
+        return check_file(str(cert))
+
+
+sys.modules[__name__].__class__ = _CallableModule
+
 if __name__ == "__main__":
     sys.exit(main(prog="python splinesym/check.py"))

@@ -15,6 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from .clihelp import EXAMPLES, HelpFormatter, complete_help, subparser
 from .commands import COMMANDS
 from .errors import OptionError
 
@@ -22,18 +23,24 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    from . import __version__
+
     parser = _OneLineParser(
-        prog="splinesym",
+        prog="splinesym", formatter_class=HelpFormatter, epilog=EXAMPLES,
         description="Exact verification that ReLU transformers are splines.")
+    parser.add_argument("--version", action="version", version=f"splinesym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     modules = {}
     for name in COMMANDS:
         mod = importlib.import_module(f"splinesym.commands.{name}")
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP,
+                           formatter_class=HelpFormatter,
+                           epilog=getattr(mod, "EXAMPLES", None))
         mod.add_arguments(p)
         from .guard import add_common_arguments
 
         add_common_arguments(p)
+        complete_help(p)
         modules[mod.NAME] = mod
     return parser, modules
 
@@ -42,7 +49,8 @@ class _OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (raised as OptionError, exit status 2)."""
 
     def error(self, message: str):
-        raise OptionError(message)
+        usage = " ".join(self.format_usage().split())
+        raise OptionError(f"{message} ({usage}; see '{self.prog} --help')")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

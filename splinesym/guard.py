@@ -214,13 +214,19 @@ def run_guarded(argv: list[str], build_parser, *, program: bool = False) -> int:
     from . import signals
     from .cells.budget import deadline
     from .limits import set_limits
+    from .progress import progress_context
 
     debug = "--debug" in argv
     args = None
     command = argv[0] if argv and not argv[0].startswith("-") else None
     try:
         parser, modules = build_parser()
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:   # the subcommand's usage, not the top level's
+            from .clihelp import subparser
+
+            sub = subparser(parser, args.command) if args.command else None
+            (sub or parser).error(f"unrecognized arguments: {' '.join(extra)}")
         if not args.command:
             raise OptionError(f"a command is required ({', '.join(modules)}); see "
                               f"splinesym --help")
@@ -233,7 +239,8 @@ def run_guarded(argv: list[str], build_parser, *, program: bool = False) -> int:
                 np.errstate(all="ignore"):
             if not debug:   # stderr carries one line per error; warnings only with --debug
                 warnings.simplefilter("ignore")
-            rc = modules[args.command].run(args)
+            with progress_context(sys.stderr.isatty() and not getattr(args, "quiet", False)):
+                rc = modules[args.command].run(args)
         return int(rc or 0)
     except SystemExit as exc:   # --help, --version
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)

@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import progress
 from .cells import Budget, Decider, Decision, enumerate_cells
 from .cells.decision import UNDECIDED, WITNESS
 from .poly import Poly, PolyRing, is_affine, to_fmpq
@@ -276,6 +277,7 @@ class Engine:
         complete = part.complete
         split = False
         for ci, (cell, V) in enumerate(zip(part.cells, A.values)):
+            progress.report(queued=len(part.cells) - ci, budget=self.budget)
             facts = _obj(V.shape)
             unknown: set[int] = set()
             for idx, v in np.ndenumerate(V):

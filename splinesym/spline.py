@@ -92,12 +92,25 @@ class Spline:
                 f"max degree {self.max_degree()}, {state})")
 
     def _repr_latex_(self) -> str | None:
-        """Jupyter: the pieces as ``cases`` (small splines only; large ones show the repr)."""
-        if len(self.pieces) * len(self.outputs) > 60:
-            return None
-        from .display import spline_latex
+        """Jupyter: the pieces as ``cases`` with the breaks named ``g_k`` (the first
+        ``display.SHOW["latex_rows"]`` rows per output; the rest are counted)."""
+        from .display import SHOW, spline_latex
 
-        return "$$" + spline_latex(self).replace("\n\n", "\\\\[1em]") + "$$"
+        return "$$" + spline_latex(self, max_rows=SHOW["latex_rows"]).replace(
+            "\n\n", "\\\\[1em]") + "$$"
+
+    def _repr_html_(self, all: bool = False) -> str:  # noqa: A002
+        """Jupyter: a summary table, the breaks and the pieces in collapsed sections."""
+        from .display import spline_html
+
+        return spline_html(self, max_pieces=len(self.pieces) if all else None)
+
+    def to_sympy(self, output: int | None = None):
+        """A sympy ``Piecewise`` per output (a list for several outputs) with mutually exclusive
+        conditions (see :func:`splinesym.display.spline_to_sympy`)."""
+        from .display import spline_to_sympy
+
+        return spline_to_sympy(self, output)
 
     # -- construction -----------------------------------------------------------------------
     @classmethod

@@ -1,10 +1,10 @@
-"""Issue 3: every transformer component as a spline.
+"""Every transformer component as a spline.
 
 For each component (masked, multi-head with WO and scale, biases, cross attention, encoder block,
 decoder block, 2-layer encoder, 1+1-layer transformer) the expansion is compared with the exact
 forward pass at hundreds of random rational points: every point lies in exactly one piece, the
 piece's value is the forward pass, and every witness checks exactly. The forward pass itself is
-checked against an independent, loop-by-loop reference implementation of DESIGN.md §2.
+checked against an independent, loop-by-loop reference implementation of docs/DESIGN.md §2.
 """
 
 import json
@@ -28,7 +28,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "models"
 
 
 # ----------------------------------------------------------------------------------------------
-# an independent reference: DESIGN.md §2 written out with loops over Fractions
+# an independent reference: docs/DESIGN.md §2 written out with loops over Fractions
 def _mat(rows):
     return [[Fraction(v) for v in r] for r in rows]
 

@@ -1,4 +1,4 @@
-"""Issue 3: the degree table of DESIGN.md §5.
+"""The degree table of docs/DESIGN.md §5.
 
 The structural bound (from the model's shape) is checked against the table for every kind and
 depth, and reproduced on random integer instances: the maximum degree of the pieces equals the

@@ -1,4 +1,4 @@
-"""Issue 2: attention and FFN expansions against the exact forward pass, degenerate weights."""
+"""Attention and FFN expansions against the exact forward pass, degenerate weights."""
 
 import random
 from fractions import Fraction

@@ -126,7 +126,7 @@ def test_square_example_all_constructions():
         res = build_maxmin("spline", SQUARE, method=method)
         assert_certified(res)
         assert_equal_everywhere(res.maxmin, SQUARE)
-    # the table construction reproduces DESIGN.md §6's max(x^2, min(2x^2, x^2 - x - x^3))
+    # the table construction reproduces docs/DESIGN.md §6's max(x^2, min(2x^2, x^2 - x - x^3))
     mm = table_maxmin(SQUARE)
     assert [[mm.ring.format(p) for p in t] for t in mm.terms[0]] == [
         ["x**2"], ["2*x**2", "-x**3 + x**2 - x"]]

@@ -1,4 +1,4 @@
-"""Issue 3, bad input: malformed transformer models give exit status 2 and one line naming the
+"""Bad input: malformed transformer models give exit status 2 and one line naming the
 field (through the CLI, in process and in a real process), and InvalidInputError from the API."""
 
 import json

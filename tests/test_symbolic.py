@@ -1,4 +1,4 @@
-"""Issue 3: symbolic weights.
+"""Symbolic weights.
 
 Any weight entry may be a name. The expansion then gives, for each sign pattern of the breaks,
 polynomials in the inputs whose coefficients are polynomials in the weight symbols; nothing can be

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .. import progress
 from ..poly import Poly, is_affine
 from ..region import BreakTable, Region
 from .budget import Budget
@@ -80,6 +81,7 @@ class Decider:
         d = self._decide(region, hints, solver)
         self.cache[region] = d
         self.counts[f"{d.status}:{d.method}"] += 1
+        progress.report(decided=d.status)
         return d
 
     def _decide(self, region: Region, hints, solver: bool) -> Decision:

@@ -12,9 +12,11 @@ Examples
 >>> from splinesym.spline import Spline
 >>> sp = Spline.from_pieces(["x"], ["f"], ["x - 1"],
 ...     [([(0, 1)], ["(x - 1)**3"]), ([(0, -1)], ["0"])])
->>> certify_spline(sp).verdict()
+>>> certify_spline(sp).verdict
 'a spline of degree 3, C^2 and not C^3 (minimum over every wall: 1 walls)'
 """
+
+import sys as _sys
 
 from .certificate import build_certificate, write_certificate
 from .degree import DegreeReport, degree_report
@@ -41,3 +43,16 @@ __all__ = [
     "WallPoint",
     "find_wall_point",
 ]
+
+
+class _CallableModule(type(_sys)):
+    """``splinesym.certify(subject, ...)``: the package called as a function is the verb
+    :func:`splinesym.api.certify` (a spline, a model or a file name)."""
+
+    def __call__(self, subject, **kwargs):
+        from ..api import certify
+
+        return certify(subject, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -198,7 +198,7 @@ def build_certificate(cert) -> dict:
     statement, missing = _statement(cert, claims)
     out = {"format": FORMAT, "subject": subject, "statement": statement, "claims": claims,
            "notes": notes, "produced_by": {"tool": "splinesym", "version": __version__,
-                                           "verdict": cert.verdict(),
+                                           "verdict": str(cert.verdict),
                                            "complete": cert.complete}}
     if missing:
         out["partial"] = "not established: " + "; ".join(missing)

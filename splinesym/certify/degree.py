@@ -36,7 +36,8 @@ class DegreeReport:
     attained_by : tuple of int or None
         ``(piece, output)`` where the maximum is attained.
     structural : dict or None
-        The model's structural bounds ``{"joint", "x", "y"}`` (DESIGN.md §5), when a model is known.
+        The model's structural bounds ``{"joint", "x", "y"}`` (docs/DESIGN.md §5), when a model is
+        known.
     by_group : dict
         Maximum degree in X alone and in Y alone (models with a decoder).
     """

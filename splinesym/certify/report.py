@@ -20,13 +20,21 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .. import progress
 from ..display import format_point
 from ..io.jsonio import number_to_json
 from ..spline import Spline
 from .degree import DegreeReport, degree_report
 from .smoothness import INF, SmoothnessReport, Wall, format_order, order_json, smoothness_report
 
-__all__ = ["Certification", "certify_spline", "certify_model"]
+__all__ = ["Certification", "Verdict", "certify_spline", "certify_model"]
+
+
+class Verdict(str):
+    """The verdict text; ``cert.verdict()`` (the former method form) returns the same text."""
+
+    def __call__(self) -> str:
+        return str(self)
 
 
 @dataclass
@@ -93,7 +101,22 @@ class Certification:
             out.append("the wall search stopped before every pair of pieces was examined")
         return out
 
-    def verdict(self) -> str:
+    def _repr_html_(self) -> str:
+        from ..display import certification_html
+
+        return certification_html(self)
+
+    def __repr__(self) -> str:
+        return f"Certification({str(self.verdict)!r})"
+
+    @property
+    def verdict(self) -> Verdict:
+        """One sentence: degree and exact smoothness, or where the subject is not a spline.
+
+        A property (a string); calling it like the former method still works."""
+        return Verdict(self._verdict())
+
+    def _verdict(self) -> str:
         sm = self.smoothness
         sp = self.spline
         d = self.degree.maximum
@@ -170,7 +193,7 @@ class Certification:
             "is_spline": sm.is_spline,
             "complete": self.complete,
             "not_decided": self.not_decided(),
-            "verdict": self.verdict(),
+            "verdict": str(self.verdict),
             "walls": [self.wall_dict(w) for w in sm.walls],
             "discontinuities": [
                 {"break": R.format(self.spline.breaks[w.break_index]),
@@ -258,7 +281,7 @@ class Certification:
             lines.append("")
             lines.extend(f"note: {n}" for n in notes)
         lines.append("")
-        lines.append(f"verdict: {self.verdict()}")
+        lines.append(f"verdict: {str(self.verdict)}")
         lines.append(f"({self.seconds:.2f} s)")
         return "\n".join(lines)
 
@@ -325,7 +348,8 @@ def _nudge(sp: Spline, piece, pt):
 
 def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness: bool = True,
                    time_limit: float | None = None, wall_time: float = 10.0,
-                   z3_timeout: float = 2.0, notes=()) -> Certification:
+                   solver_timeout: float = 2.0, notes=(),
+                   z3_timeout: float | None = None) -> Certification:
     """Degree and smoothness of ``sp`` (and identity with ``model`` when given).
 
     Parameters
@@ -338,9 +362,16 @@ def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness
         Description of the subject, for the report.
     smoothness : bool
         Find every wall and its order of continuity.
-    time_limit, wall_time, z3_timeout : float
+    time_limit, wall_time : float
         Budgets of the wall search (see :func:`~.smoothness.smoothness_report`).
+    solver_timeout : float
+        Seconds z3 may spend on one wall (0 disables z3); the same name as everywhere else.
+    z3_timeout : float, optional
+        Deprecated alias of ``solver_timeout``.
     """
+    if z3_timeout is not None:
+        _deprecated("z3_timeout", "solver_timeout")
+        solver_timeout = z3_timeout
     t0 = time.monotonic()
     extra = list(notes)
     if not sp.parameters and not sp.is_polynomial_factorised():
@@ -350,8 +381,9 @@ def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness
                      "sign-changing factors (the same function) before finding walls")
     deg = degree_report(sp, model)
     if smoothness:
-        sm = smoothness_report(sp, time_limit=time_limit, wall_time=wall_time,
-                               z3_timeout=z3_timeout)
+        with progress.stage("walls and smoothness"):
+            sm = smoothness_report(sp, time_limit=time_limit, wall_time=wall_time,
+                                   z3_timeout=solver_timeout)
     else:
         sm = SmoothnessReport([], [], [], ["smoothness not requested"], 0.0, False)
     ident: list = []
@@ -363,11 +395,18 @@ def certify_spline(sp: Spline, *, model=None, source: str = "spline", smoothness
 
 def certify_model(model, *, source: str = "model", time_limit: float | None = None,
                   max_cells: int | None = None, solver_timeout: float = 10.0,
-                  wall_time: float = 10.0, z3_timeout: float = 2.0,
-                  smoothness: bool = True) -> Certification:
-    """Expand a ReLU model exactly, then certify the spline it computes."""
+                  wall_time: float = 10.0, smoothness: bool = True,
+                  wall_solver_timeout: float = 2.0,
+                  z3_timeout: float | None = None) -> Certification:
+    """Expand a ReLU model exactly, then certify the spline it computes.
+
+    ``solver_timeout`` bounds z3 on one cell of the expansion, ``wall_solver_timeout`` on one
+    wall (``z3_timeout`` is its deprecated former name)."""
     from ..nn.expand import expand_model
 
+    if z3_timeout is not None:
+        _deprecated("z3_timeout", "wall_solver_timeout")
+        wall_solver_timeout = z3_timeout
     t0 = time.monotonic()
     # the expansion gets 60 % of the time; the wall search what is left (the process-wide
     # deadline of splinesym.cells.budget bounds both)
@@ -375,7 +414,13 @@ def certify_model(model, *, source: str = "model", time_limit: float | None = No
                       max_cells=max_cells, solver_timeout=solver_timeout)
     left = None if time_limit is None else max(0.0, time_limit - (time.monotonic() - t0))
     c = certify_spline(sp, model=model, source=source, smoothness=smoothness, time_limit=left,
-                       wall_time=wall_time, z3_timeout=z3_timeout,
+                       wall_time=wall_time, solver_timeout=wall_solver_timeout,
                        notes=[f"expanded exactly in {time.monotonic() - t0:.2f} s"])
     c.seconds = time.monotonic() - t0
     return c
+
+
+def _deprecated(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"{old} is deprecated: use {new}", DeprecationWarning, stacklevel=3)

@@ -4,7 +4,7 @@ Two pieces ``a`` and ``b`` are neighbours across the irreducible break ``g`` whe
 have opposite signs on ``g``, agree on every other break both mention, and some regular point of
 ``{g = 0}`` satisfies all their other conditions strictly (a wall point, :mod:`.wallpoint`).
 Across such a wall the spline is ``C^r`` and not ``C^(r+1)`` exactly when ``g^(r+1)`` divides
-``P_a - P_b`` and ``g^(r+2)`` does not (DESIGN.md §5): the evidence is the quotient
+``P_a - P_b`` and ``g^(r+2)`` does not (docs/DESIGN.md §5): the evidence is the quotient
 ``Q = (P_a - P_b) / g^(r+1)`` and the fact that ``g`` does not divide ``Q`` (``Q`` nonzero at the
 wall point, or a nonzero remainder). Order ``-1`` means the pieces disagree on the wall: the
 function is discontinuous there and is **not a spline**. Identical pieces give ``inf``.

@@ -18,6 +18,12 @@ from ..errors import DiscontinuityError, InvalidInputError
 NAME = "certify"
 HELP = ("certify the degree of every piece and the exact order of continuity across every wall "
         "of a spline or of a ReLU model; optionally write a checkable certificate")
+EXAMPLES = """examples:
+  splinesym certify my_model.json --certificate cert.json   # expanded, then certified
+  splinesym certify spline.json --format json
+  splinesym certify --sympy "Piecewise((x**2, x < 0), (x, True))"
+  splinesym certify data.npz --rationalize 1e-12 --bc-type natural
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -50,8 +56,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds z3 may spend on one cell when expanding (default 10)")
     p.add_argument("--wall-time", type=float, default=10.0, metavar="S",
                    help="seconds of numeric search for one wall point (default 10)")
-    p.add_argument("--z3-timeout", type=float, default=2.0, metavar="S",
-                   help="seconds z3 may spend on one wall (default 2; 0 disables it)")
+    p.add_argument("--wall-solver-timeout", "--z3-timeout", dest="z3_timeout", type=float,
+                   default=2.0, metavar="S",
+                   help="seconds z3 may spend on one wall (0 disables it; --z3-timeout is the "
+                        "former name)")
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
 
@@ -77,6 +85,11 @@ def load_subject(args):
         return None, default_model(), ("model: built-in default (ReLU attention, 2 tokens x 2 "
                                        "features)")
     path = args.input
+    from ..io.npz_model import is_model_npz, read_npz_model
+
+    if is_model_npz(path):  # model weights (tokens, dim, encoder.0....)
+        return None, read_npz_model(path, rationalize=args.rationalize,
+                                    drop_layernorm=args.drop_layernorm), f"model {path}"
     if Path(path).suffix.lower() == ".npz":
         sp = importers.read_npz(path, rationalize=args.rationalize, bc_type=args.bc_type)
         return sp, None, f"{path} ({sp.notes[0]})"
@@ -115,12 +128,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             cert = certify_model(model, source=source, time_limit=args.time_limit,
                                  max_cells=args.max_cells, solver_timeout=args.solver_timeout,
-                                 wall_time=args.wall_time, z3_timeout=args.z3_timeout)
+                                 wall_time=args.wall_time, wall_solver_timeout=args.z3_timeout)
         except InvalidInputError as exc:
             raise exc.located(source=args.input) from None
     else:
         cert = certify_spline(sp, source=source, time_limit=args.time_limit,
-                              wall_time=args.wall_time, z3_timeout=args.z3_timeout)
+                              wall_time=args.wall_time, solver_timeout=args.z3_timeout)
     if args.certificate:
         write_certificate(cert.certificate(), args.certificate)
     if args.format == "json":

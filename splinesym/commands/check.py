@@ -14,6 +14,10 @@ import argparse
 NAME = "check"
 HELP = ("re-verify a splinesym.certificate/1 file with the trusted kernel (exit 0: its statement "
         "holds, 1: it does not, 2: unreadable)")
+EXAMPLES = """examples:
+  splinesym check cert.json            # 0: every claim holds, 1: some fail, 2: unreadable
+  splinesym check cert.json --strict   # also fail on claims that rest on a solver's word
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -13,6 +13,11 @@ from ..lattice.api import METHODS, build_maxmin, encode, load_input
 NAME = "encode"
 HELP = ("compile a max-min, spline or model into a splinesym.model/1 ReLU encoder (1 token); "
         "--verify expands it again and compares piece by piece")
+EXAMPLES = """examples:
+  splinesym encode f.maxmin.json --out encoder.json
+  splinesym encode spline.json --out encoder.json --verify --certificate rt.json
+  splinesym check rt.json
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

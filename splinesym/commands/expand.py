@@ -8,12 +8,18 @@ import json
 from ..display import spline_latex, spline_text
 from ..errors import InvalidInputError
 from ..io.jsonio import write_atomic
-from ..io.model_io import default_model, read_model
+from ..io.model_io import default_model, read_model_rationalized
 from ..io.spline_io import spline_to_dict
 from ..nn.expand import expand_model
 
 NAME = "expand"
 HELP = "expand a ReLU model into an exact spline, cell by cell with evidence"
+EXAMPLES = """examples:
+  splinesym expand                                  # the built-in model, as text
+  splinesym expand --model examples/models/ffn_12x4.json --format json --out ffn.json
+  splinesym expand --model my_model.json --format latex --out spline.tex   # pdflatex spline.tex
+  splinesym expand --model weights.npz --rationalize 1e-6 --time-limit 60 --max-cells 5000
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,6 +38,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
     p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
+    p.add_argument("--rationalize", type=float, default=None, metavar="TOL",
+                   help="replace every float weight of the model by the simplest rational within "
+                        "TOL (continued fractions) and report the conversion; default: floats "
+                        "are converted exactly")
 
 
 def _incomplete(sp) -> str:
@@ -43,8 +53,10 @@ def _incomplete(sp) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    conversion = None
     if args.model:
-        model = read_model(args.model, drop_layernorm=args.drop_layernorm)
+        model, conversion = read_model_rationalized(args.model, args.rationalize,
+                                                    drop_layernorm=args.drop_layernorm)
         title = f"model: {args.model}"
     else:
         model = default_model()
@@ -54,12 +66,14 @@ def run(args: argparse.Namespace) -> int:
                           solver_timeout=args.solver_timeout, merge=not args.no_merge)
     except InvalidInputError as exc:
         raise exc.located(source=args.model) from None
+    if conversion:
+        sp.notes.insert(0, conversion)
     if args.format == "json":
         d = spline_to_dict(sp)
         d["stats"] = sp.stats
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
-        text = spline_latex(sp) + "\n"
+        text = spline_latex(sp, document=True)
         if not sp.complete and not sp.parameters or sp.unexpanded:
             text = f"% {_incomplete(sp)}\n" + text
     else:

@@ -13,6 +13,11 @@ from ..lattice.api import METHODS, build_maxmin, load_input
 NAME = "maxmin"
 HELP = ("write each output of a ReLU model or a spline as max_i min_j p_ij (Pierce-Birkhoff), "
         "certified piece by piece")
+EXAMPLES = """examples:
+  splinesym maxmin model.json                    # text: f = max(min(...), ...) and sizes
+  splinesym maxmin spline.json --format json --out f.maxmin.json --certificate f.cert.json
+  splinesym maxmin model.json --method lattice --max-terms 5000
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         d["certification"] = res.status()
         text = json.dumps(d, indent=1) + "\n"
     elif args.format == "latex":
-        text = maxmin_latex(mm) + "\n"
+        text = maxmin_latex(mm, document=True)
     else:
         text = maxmin_text(mm, f"{kind}: {args.input}") + "\n"
         st = mm.stats

@@ -128,7 +128,8 @@ def write_maxmin(mm: MaxMin, path: str | os.PathLike) -> None:
 
 
 def maxmin_text(mm: MaxMin, title: str | None = None) -> str:
-    """Plain text: one ``name = max( min(...), ... )`` line per output, then the sizes."""
+    """Plain text: one ``name = max( min(...), ... )`` line per output, then the sizes; long
+    forms are printed one term per line with repeated polynomials named ``p1, p2, …``."""
     R = mm.ring
     lines = [title] if title else []
     lines.append(f"variables: {', '.join(R.names)}")
@@ -136,6 +137,10 @@ def maxmin_text(mm: MaxMin, title: str | None = None) -> str:
         inner = ", ".join("min(" + ", ".join(R.format(p) for p in t) + ")" if len(t) > 1
                           else R.format(t[0]) for t in ts)
         lines.append(f"{name} = max( {inner} )" if len(ts) > 1 else f"{name} = {inner}")
+    if any(len(x) > 160 for x in lines):  # long: one term per line, shared polynomials named
+        from ..display import maxmin_shared_text
+
+        lines = ([title] if title else []) + maxmin_shared_text(mm).splitlines()
     s = mm.size()
     for name, d in zip(mm.outputs, s["outputs"], strict=True):
         lines.append(f"size of {name}: {d['terms']} terms, {d['entries']} entries "
@@ -148,16 +153,52 @@ def maxmin_text(mm: MaxMin, title: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def maxmin_latex(mm: MaxMin) -> str:
-    """LaTeX: ``f = \\max\\{\\min\\{...\\}, ...\\}`` per output, in an ``align*``."""
+def maxmin_latex(mm: MaxMin, *, document: bool = False) -> str:
+    """LaTeX: ``f = \\max\\{\\min\\{...\\}, ...\\}`` per output, in an ``align*``.
+
+    With ``document=True`` a complete LaTeX document (``pdflatex`` compiles it as is): one term
+    per line, and every polynomial that occurs more than once is named ``p_k`` once."""
     R = mm.ring
-    rows = []
+    if not document:
+        rows = []
+        for name, ts in zip(mm.outputs, mm.terms, strict=True):
+            inner = [(r"\min\{" + ", ".join(R.latex(p) for p in t) + r"\}") if len(t) > 1
+                     else R.latex(t[0]) for t in ts]
+            body = (r"\max\{" + ", ".join(inner) + r"\}") if len(ts) > 1 else inner[0]
+            rows.append(f"{_latex_name(name)} &= {body}")
+        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    from collections import Counter
+
+    from ..display import latex_document
+
+    count = Counter(R.format(p) for ts in mm.terms for t in ts for p in t)
+    names: dict[str, tuple[str, object]] = {}
+    for ts in mm.terms:
+        for t in ts:
+            for p in t:
+                key = R.format(p)
+                if count[key] > 1 and len(key) > 24 and key not in names:
+                    names[key] = (f"p_{{{len(names) + 1}}}", p)
+
+    def entry(p) -> str:
+        got = names.get(R.format(p))
+        return got[0] if got else R.latex(p)
+
+    blocks = []
     for name, ts in zip(mm.outputs, mm.terms, strict=True):
-        inner = [(r"\min\{" + ", ".join(R.latex(p) for p in t) + r"\}") if len(t) > 1
-                 else R.latex(t[0]) for t in ts]
-        body = (r"\max\{" + ", ".join(inner) + r"\}") if len(ts) > 1 else inner[0]
-        rows.append(f"{_latex_name(name)} &= {body}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        terms = [(r"\min\{" + ", ".join(entry(p) for p in t) + r"\}") if len(t) > 1
+                 else entry(t[0]) for t in ts]
+        if len(terms) == 1:
+            rows = [f"{_latex_name(name)} &= {terms[0]}"]
+        else:
+            rows = [f"{_latex_name(name)} = \\max\\{{ & {terms[0]},"]
+            rows += [f"& {x}," for x in terms[1:-1]] + [f"& {terms[-1]} \\}}"]
+        blocks.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+    where = [f"{n} &= {R.latex(p)}" for n, p in names.values()]
+    size = mm.size()
+    return latex_document("\n".join(blocks), where=where,
+                          preamble_note=f"max-min by {mm.method or 'a given form'}: "
+                                        f"{size['terms']} terms, {size['entries']} entries")
 
 
 def _latex_name(name: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from .. import progress
 from ..errors import InvalidInputError
 from ..io.jsonio import read_json
 from ..nn.model import Model
@@ -30,7 +31,12 @@ METHODS = ("auto", "lattice", "ovchinnikov", "univariate", "table")
 
 
 def load_input(path) -> tuple[str, object]:
-    """``("model" | "spline" | "maxmin", object)`` from a file, by its ``format`` field."""
+    """``("model" | "spline" | "maxmin", object)`` from a file, by its ``format`` field (model
+    weights may also be a numpy ``.npz`` file)."""
+    from ..io.npz_model import is_npz, read_npz_model
+
+    if is_npz(path):
+        return "model", read_npz_model(path)
     data = read_json(path)
     fmt = data.get("format") if isinstance(data, dict) else None
     try:
@@ -87,6 +93,17 @@ class BuildResult:
         if not c.certified or (self.spline is not None and not self.spline.complete):
             return "undecided"
         return "certified"
+
+    def _repr_html_(self) -> str:
+        from ..display import _esc, maxmin_html
+
+        return (f"<div><b>max–min by {_esc(self.method)}</b>: {_esc(self.status())}</div>"
+                + maxmin_html(self.maxmin))
+
+    def __repr__(self) -> str:
+        s = self.maxmin.size()
+        return (f"BuildResult(method={self.method!r}, {s['terms']} terms, {s['entries']} "
+                f"entries; {self.status()})")
 
     def status(self) -> str:
         if self.certification is None:
@@ -215,6 +232,7 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
             notes.append("the spline is incomplete (" + "; ".join(sp.notes) + "): the "
                          "certification covers only its listed pieces")
         t1 = time.monotonic()
+        progress.report(stage="certifying the max-min piece by piece")
         cert = certify_maxmin(mm, sp, prune=prune, solver_timeout=solver_timeout,
                               time_limit=time_limit)
         secs["certify"] = round(time.monotonic() - t1, 3)
@@ -281,6 +299,18 @@ class EncodeResult:
     roundtrip: dict | None = None
     seconds: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        i = self.info
+        rt = "not run" if self.roundtrip is None else (
+            "equal on every cell" if self.roundtrip.get("equal") else "FAILED")
+        return (f"EncodeResult({i.get('blocks')} blocks, {i.get('heads')} heads, width "
+                f"{i.get('width')}; {self.points_checked} points checked; round trip {rt})")
+
+    def _repr_html_(self) -> str:
+        from ..display import _esc, model_html
+
+        return f"<div>{_esc(repr(self))}</div>" + model_html(self.model)
+
 
 def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: int = 0,
            time_limit: float | None = 600.0) -> EncodeResult:
@@ -299,6 +329,7 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
     if verify:
         t1 = time.monotonic()
         sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
+        progress.report(stage="round trip: expanding the compiled encoder")
         rt = roundtrip(model, sp, time_limit=time_limit)
         secs["roundtrip"] = round(time.monotonic() - t1, 3)
     return EncodeResult(model, info, n, rt, secs)

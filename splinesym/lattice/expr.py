@@ -2,7 +2,8 @@
 
 A lattice-polynomial expression is built from polynomials with ``+``, scalar multiples, ``max``,
 ``min`` and products. Every such expression equals ``max_i min_j p_ij`` for polynomials ``p_ij``
-(DESIGN.md §6); :func:`flatten` computes that normal form exactly, using only identities that hold
+(docs/DESIGN.md §6); :func:`flatten` computes that normal form exactly, using only identities that
+hold
 pointwise:
 
 1. ``ReLU(g)·l = max(min(g·l, g·K), min(0, −g·K))`` with ``K = 1 + l²``;
@@ -475,6 +476,21 @@ class MaxMin:
     @property
     def variables(self) -> list[str]:
         return list(self.ring.names)
+
+    def __repr__(self) -> str:
+        s = self.size()
+        return (f"MaxMin({len(self.outputs)} output(s) in {len(self.ring.names)} variables, "
+                f"{s['terms']} terms, {s['entries']} entries, method {self.method!r})")
+
+    def _repr_html_(self) -> str:
+        from ..display import maxmin_html
+
+        return maxmin_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..io.maxmin_io import maxmin_latex
+
+        return "$$" + maxmin_latex(self).replace("align*", "aligned") + "$$"
 
     def evaluate(self, point: Sequence) -> list[Fraction]:
         """Exact values of every output at a rational point."""

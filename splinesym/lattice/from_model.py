@@ -108,7 +108,7 @@ def model_maxmin(model: Model, *, max_terms: int = 20000, samples=None) -> MaxMi
     t1 = time.monotonic()
     mm = flatten(exprs, model.output_names(), max_terms=max_terms, method="lattice",
                  samples=samples)
-    mm.notes.insert(0, "lattice algebra on the forward pass (identities 1-4 of DESIGN.md §6)"
+    mm.notes.insert(0, "lattice algebra on the forward pass (identities 1-4 of docs/DESIGN.md §6)"
                     + ("; exact, no conjecture" if samples is None else ""))
     mm.stats["seconds_dag"] = round(t1 - t0, 4)
     mm.stats["seconds_flatten"] = round(time.monotonic() - t1, 4)

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from .. import progress
 from ..cells import Budget
 from ..errors import UnsupportedModelError
 from ..piecewise import Engine, PArray
@@ -72,6 +73,7 @@ class SplineBackend(Backend):
                 vals.append(v)
             S = PArray(self.engine, S.partition, vals)
         S = self._on_finest(S)
+        progress.report(stage=getattr(label, "stage", None) or "relu")
         t0 = time.monotonic()
         used0 = self.engine.budget.cells_used
         unexp0 = len(getattr(self.engine, "unexpanded", ()))
@@ -224,7 +226,7 @@ def _attention_degree(d_q: int, d_kv: int) -> int:
 
 
 def structural_degree(model: Model) -> dict:
-    """Degree bounds from the model's shape (DESIGN.md §5): joint, in X and in Y.
+    """Degree bounds from the model's shape (docs/DESIGN.md §5): joint, in X and in Y.
 
     Attention on queries of degree Dq and keys/values of degree Dkv has degree Dq + 2 Dkv (a
     ReLU product of Q and K, times V); FFNs keep the degree; residuals take the maximum.

@@ -1,8 +1,8 @@
 """One model definition, several meanings.
 
-:func:`forward` is the only place where the transformer semantics of DESIGN.md §2 are written. It
-runs on any :class:`Backend`: exact rationals, floats and mpmath give numbers (the oracle); the
-spline backend gives piecewise polynomials (the proof).
+:func:`forward` is the only place where the transformer semantics of docs/DESIGN.md §2 are
+written. It runs on any :class:`Backend`: exact rationals, floats and mpmath give numbers (the
+oracle); the spline backend gives piecewise polynomials (the proof).
 
 Examples
 --------

@@ -92,7 +92,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Model:
-    """A transformer as in DESIGN.md §2; see :func:`model_from_dict` for the file format."""
+    """A transformer as in docs/DESIGN.md §2; see :func:`model_from_dict` for the file format."""
 
     tokens: int
     dim: int
@@ -133,6 +133,11 @@ class Model:
     def output_names(self) -> list[str]:
         r, c = self.output_shape()
         return [f"out{i}_{k}" for i in range(1, r + 1) for k in range(1, c + 1)]
+
+    def _repr_html_(self) -> str:
+        from ..display import model_html
+
+        return model_html(self)
 
 
 def _all_weights(m: Model):
