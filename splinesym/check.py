@@ -41,12 +41,14 @@ class _CallableModule(type(sys)):
     """``splinesym.check(cert)``: the module called as a function checks a certificate (a file
     name, a parsed dict, or any object with a ``certificate()`` method)."""
 
-    def __call__(self, cert) -> CheckReport:
+    def __call__(self, cert) -> Report:
         if hasattr(cert, "certificate"):
             cert = cert.certificate()
-        if isinstance(cert, dict):
-            return check_certificate(cert)
-        return check_file(str(cert))
+        if not isinstance(cert, dict):
+            from .kernel.cli import load
+
+            cert = load(str(cert))
+        return check_certificate(cert)
 
 
 sys.modules[__name__].__class__ = _CallableModule
