@@ -120,6 +120,81 @@ def probe_task(task: dict) -> list:
     return sorted(found.items())
 
 
+def _values_and_grad(model: Model, x: np.ndarray):
+    n = len(x)
+    h = 1e-7 * max(float(np.linalg.norm(x)), 1e-3)
+    E = np.eye(n) * h
+    _, vals = batch_forward(model, np.vstack([x, x + E, x - E]), values=True)
+    return vals[0], (vals[1:n + 1] - vals[n + 1:]).T / (2 * h)
+
+
+def margin_task(task: dict) -> list:
+    """Margin search for missing neighbour patterns: ``[(pattern, point)]`` found.
+
+    For a target pattern ``s`` and a start point (a witness of a neighbouring cell): maximise
+    ``t`` subject to ``s_k S_k(x) / |grad S_k(x0)| >= t`` in a box around the start (SLSQP,
+    gradients by central differences of the batched forward pass). Floats only: each point
+    found is re-verified exactly afterwards.
+    """
+    model = model_from_dict(task["model"])
+    out = []
+    for pattern, starts in task["targets"]:
+        q = _margin_point(model, pattern, starts)
+        if q is not None:
+            out.append((pattern, q))
+    return out
+
+
+def _margin_point(model: Model, pattern: str, starts: list):
+    from scipy.optimize import minimize
+
+    sig = np.array([1.0 if c == "+" else -1.0 for c in pattern])
+    n = len(starts[0])
+    for start in starts:
+        x0 = np.array(start, dtype=float)
+        _, g0 = _values_and_grad(model, x0)
+        w = sig / np.maximum(np.linalg.norm(g0, axis=1), 1e-12)
+        box = 3.0 * max(float(np.abs(x0).max()), 1e-3)
+
+        def cons(z, w=w):
+            return batch_forward(model, z[None, :-1], values=True)[1][0] * w - z[-1]
+
+        def jac(z, w=w):
+            _, g = _values_and_grad(model, z[:-1])
+            J = np.empty((len(w), n + 1))
+            J[:, :n] = g * w[:, None]
+            J[:, n] = -1.0
+            return J
+
+        z0 = np.append(x0, float((batch_forward(model, x0[None], values=True)[1][0] * w).min()))
+        try:
+            res = minimize(lambda z: -z[-1], z0, method="SLSQP",
+                           jac=lambda z: np.append(np.zeros(n), -1.0),
+                           constraints=[{"type": "ineq", "fun": cons, "jac": jac}],
+                           bounds=[(-box, box)] * n + [(None, box)],
+                           options={"maxiter": 300, "ftol": 1e-15})
+            x = res.x[:-1]
+        except (ValueError, FloatingPointError):
+            continue
+        for bits in (40, 52):
+            q = np.round(x * 2.0**bits) / 2.0**bits
+            _, b = batch_forward(model, q[None])
+            if pattern_string(b[0]) == pattern:
+                return q.tolist()
+    return None
+
+
+def _missing_neighbours(cells: dict) -> list:
+    """``[(pattern, start points)]`` for patterns one flip away from known cells, not known."""
+    out: dict[str, list] = {}
+    for p in sorted(cells):
+        for k in range(len(p)):
+            q = p[:k] + ("-" if p[k] == "+" else "+") + p[k + 1:]
+            if q not in cells and len(out.setdefault(q, [])) < 4:
+                out[q].append([float(Fraction(v)) for v in cells[p]])
+    return sorted(out.items())
+
+
 def verify_task(task: dict) -> list:
     """Exact re-check of candidate witnesses: ``[(pattern, point strings or None)]``."""
     model = model_from_dict(task["model"])
@@ -206,14 +281,32 @@ def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, jobs: int, sche
     return found
 
 
+def _margin_round(md: dict, cells: dict, limit: int, jobs: int, scheduler) -> dict:
+    """One round of margin searches for missing one-flip neighbours; verified new cells."""
+    targets = _missing_neighbours(cells)[:limit]
+    if not targets:
+        return {}
+    chunks = max(1, min(len(targets), 4 * max(jobs, 2)))
+    mtasks = [{"model": md, "targets": targets[i::chunks]} for i in range(chunks)]
+    cand: dict[str, list] = {}
+    for res in run_tasks(margin_task, mtasks, jobs=jobs, scheduler=scheduler):
+        for p, q in res:
+            cand.setdefault(p, [q])
+    ver = _verify_all(md, sorted(cand.items()), jobs, scheduler)
+    return {p: w for p, w in ver.items() if w is not None}
+
+
 def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000, seed: int = 0,
-                jobs: int = 1, scheduler=None, candidates: int = 4, probe_rounds: int = 8) -> dict:
+                jobs: int = 1, scheduler=None, candidates: int = 4, probe_rounds: int = 8,
+                margin_search: int = 2000) -> dict:
     """The sampled census of the model's cells (activation patterns), JSON-ready.
 
     ``samples`` random points (batches of ``batch``), then ``probe_rounds`` rounds of
-    wall-crossing probes from the witnessed cells (:func:`probe_task`). Deterministic in
-    ``seed`` whatever ``jobs``/``scheduler``: task ``i`` draws its points from ``(seed, i)``
-    and results are merged in task order. The estimates use the random sample only.
+    wall-crossing probes from the witnessed cells (:func:`probe_task`), then a margin search
+    (:func:`margin_task`) for at most ``margin_search`` missing one-flip neighbours.
+    Deterministic in ``seed`` whatever ``jobs``/``scheduler``: task ``i`` draws its points
+    from ``(seed, i)`` and results are merged in task order. The estimates use the random
+    sample only.
     """
     md = model_to_dict(model)
     nb = max(1, math.ceil(samples / batch))
@@ -230,8 +323,15 @@ def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000,
     witness = _verify_all(md, [(p, merged[p][1]) for p in patterns], jobs, scheduler)
     sampled = {p: w for p, w in witness.items() if w is not None}
     probed = _probe_rounds(md, sampled, probe_rounds, seed, jobs, scheduler)
+    margin: dict[str, list] = {}
+    for _round in range(3 if margin_search else 0):
+        new = _margin_round(md, {**sampled, **probed}, margin_search, jobs, scheduler)
+        if not new:
+            break
+        margin.update(new)
+        probed.update(new)
     cells = [{"pattern": p, "count": merged[p][0] if p in merged else 0,
-              "found_by": "sample" if p in sampled else "probe",
+              "found_by": "sample" if p in sampled else "margin" if p in margin else "probe",
               "witness": sampled.get(p) or probed[p], "status": "witness"}
              for p in sorted({*sampled, *probed})]
     unverified = [{"pattern": p, "count": merged[p][0]} for p in patterns if witness[p] is None]
@@ -245,6 +345,7 @@ def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000,
             "seed": seed, "samples": n, "probe_rounds": probe_rounds,
             "breaks_per_point": len(patterns[0]) if patterns else 0,
             "cells_witnessed": len(cells), "cells_by_sampling": len(sampled),
-            "cells_by_probes": len(probed), "unverified_patterns": len(unverified),
+            "cells_by_probes": len(probed) - len(margin), "cells_by_margin_search": len(margin),
+            "unverified_patterns": len(unverified),
             "estimates": richness_estimates([merged[p][0] for p in patterns], n),
             "cells": cells, "unverified": unverified}

@@ -2,7 +2,8 @@
 
 :func:`segment_radius` returns a dyadic radius ``r`` such that no break restriction has a real
 root in ``[-r, r]``, proved exactly by Descartes' rule of signs after a Moebius transformation of
-each side (exact root exclusion, in the spirit of Vincent--Collins--Akritas isolation). :func:`interpolation_nodes` puts ``B + 1`` rational nodes in that
+each side (exact root exclusion, in the spirit of Vincent--Collins--Akritas isolation).
+:func:`interpolation_nodes` puts ``B + 1`` rational nodes in that
 segment; the caller re-verifies exactly that each node has the activation pattern of the point
 (the proof that the interpolated values come from one polynomial), and
 :func:`interpolate` returns the unique polynomial of degree <= B through the values (Newton's

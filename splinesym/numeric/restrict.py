@@ -66,7 +66,8 @@ class LineBackend(Backend):
             at0 = s(0) if not s.is_zero() else flint.fmpq(0)
             sign = (at0 > 0) - (at0 < 0)
             if sign == 0 and not s.is_zero():
-                raise PointOnBreakError(f"the point lies on a break ({label(idx) if label else ''})")
+                where = label(idx) if label else "relu"
+                raise PointOnBreakError(f"the point lies on a break ({where})")
             self.signs.append(sign)
             self.breaks.append(s)
             self.labels.append(label(idx) if label else "relu")
