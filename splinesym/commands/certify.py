@@ -52,6 +52,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds z3 may spend on one wall (default 2; 0 disables it)")
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
+    from .certify_numeric import add_numeric_arguments
+
+    add_numeric_arguments(p)
 
 
 def load_subject(args):
@@ -104,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
     from ..io.jsonio import write_atomic
 
     sp, model, source = load_subject(args)
+    if args.numeric or args.pieces:
+        if model is None:
+            raise InvalidInputError("--numeric needs a model (a splinesym.model/1 file)",
+                                    "--numeric")
+        from .certify_numeric import run_numeric
+
+        return run_numeric(args, model, source)
     if model is not None:
         cert = certify_model(model, source=source, time_limit=args.time_limit,
                              max_cells=args.max_cells, solver_timeout=args.solver_timeout,

@@ -34,7 +34,7 @@ from ..nn.model import Model
 from .evaluate import FmpqBackend, split_point, to_fmpq_point
 from .seeds import task_rng
 
-__all__ = ["schwartz_zippel", "PatternBackend", "cell_map", "piece_identity"]
+__all__ = ["schwartz_zippel", "PatternBackend", "cell_map", "piece_identity", "piece_task"]
 
 
 class PatternBackend(FmpqBackend):
@@ -114,3 +114,32 @@ def piece_identity(model: Model, pattern: Sequence[int], values: Callable, degre
                                       cell_map(model, pattern, x)],
                            lambda x: [Fraction(v) for v in values(x)], nvars=nv,
                            degree=degree, trials=trials, seed=seed, index=index)
+
+
+def piece_task(task: dict) -> dict:
+    """One piece of a spline file against the model: the Schwartz--Zippel report (plain data).
+
+    ``task``: ``model`` (dict), ``variables``, ``values`` (polynomial strings), ``witness``
+    (rational strings), ``degree``, ``trials``, ``seed``, ``index``.
+    """
+    from ..nn.model import model_from_dict
+    from ..poly import PolyRing
+    from .evaluate import evaluate_exact
+
+    model = model_from_dict(task["model"])
+    ring = PolyRing(task["variables"])
+    polys = [ring.parse(v) for v in task["values"]]
+    witness = [Fraction(v) for v in task["witness"]]
+    ev = evaluate_exact(model, witness)
+    if ev.on_break:
+        return {"index": task["index"], "equal": None,
+                "note": "the witness lies on a break of the model: its cell is not determined"}
+    got = [Fraction(int(v.p), int(v.q)) for v in ev.outputs]
+    want = [ring.evaluate(p, witness) for p in polys]
+    if got != want:
+        return {"index": task["index"], "equal": False, "method": "exact at the witness",
+                "counterexample": task["witness"]}
+    rep = piece_identity(model, ev.pattern, lambda x: [ring.evaluate(p, x) for p in polys],
+                         task["degree"], task["trials"], task["seed"], task["index"])
+    rep["index"] = task["index"]
+    return rep
