@@ -26,6 +26,9 @@ def add_census_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--probe-rounds", type=int, default=8, metavar="N",
                    help="rounds of wall-crossing probes from the witnessed cells (default 8; "
                         "0: random sampling only)")
+    p.add_argument("--margin-search", type=int, default=256, metavar="N",
+                   help="most missing one-flip neighbours searched by margin maximisation per "
+                        "round (default 256; 0: none)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,6 +81,7 @@ def run_census(args: argparse.Namespace, model, source: str) -> str:
     positive_int(args.samples, "--samples")
     positive_int(args.batch, "--batch")
     positive_int(args.probe_rounds, "--probe-rounds", 0)
+    positive_int(args.margin_search, "--margin-search", 0)
     if model.symbols():
         raise InvalidInputError("the model has weight symbols; a census needs numbers",
                                 "weights", source)
@@ -85,7 +89,7 @@ def run_census(args: argparse.Namespace, model, source: str) -> str:
     try:
         rep = cell_census(model, samples=args.samples, batch=args.batch, seed=args.seed,
                           jobs=args.jobs, scheduler=args.scheduler,
-                          probe_rounds=args.probe_rounds)
+                          probe_rounds=args.probe_rounds, margin_search=args.margin_search)
     except InvalidInputError as exc:
         raise exc.located(source=source) from None
     dt = time.monotonic() - t0

@@ -8,6 +8,11 @@ evaluate_exact`) and equals the float one with no zero sign. How many cells rema
 estimated from the counts (Chao1 capture--recapture; Good--Turing coverage; a rarefaction curve).
 The result is labelled ``sampled``: it is never a complete list.
 
+A cell here is an *activation region*: the points where every ReLU argument has given signs
+(one polynomial map). The exact engine splits further by the signs of the irreducible factors
+of an argument that factors (``x1_1*x2_1``, say), so its cells refine these; when every argument
+is irreducible (3x3 attention with random weights) the two notions coincide.
+
 Examples
 --------
 >>> from splinesym.nn.zoo import random_model
@@ -298,7 +303,7 @@ def _margin_round(md: dict, cells: dict, limit: int, jobs: int, scheduler) -> di
 
 def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000, seed: int = 0,
                 jobs: int = 1, scheduler=None, candidates: int = 4, probe_rounds: int = 8,
-                margin_search: int = 2000) -> dict:
+                margin_search: int = 256) -> dict:
     """The sampled census of the model's cells (activation patterns), JSON-ready.
 
     ``samples`` random points (batches of ``batch``), then ``probe_rounds`` rounds of
@@ -337,7 +342,9 @@ def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000,
     unverified = [{"pattern": p, "count": merged[p][0]} for p in patterns if witness[p] is None]
     n = sum(sizes)
     return {"label": LABEL,
-            "note": ("sampled census: the cells listed were met by random points or by "
+            "note": ("sampled census of activation regions (signs of the ReLU arguments; the "
+                     "exact engine's cells refine them where an argument factors): the cells "
+                     "listed were met by random points or by "
                      "wall-crossing probes from them, and each is backed by a rational witness "
                      "whose activation pattern was re-computed exactly; cells of small "
                      "probability may be missing, so this is never a complete list (the "

@@ -43,9 +43,9 @@ from .parallel import run_tasks
 
 __all__ = ["ExpansionState", "process_unit", "expand_incremental", "root_unit", "WAVE"]
 
-#: units processed per wave (fixed, so that a cell budget stops at the same place whatever
-#: the number of jobs)
-WAVE = 16
+#: units processed per wave and per worker (results are absorbed in unit order and a cell
+#: budget is checked after each one, so the stopping point does not depend on the wave size)
+WAVE = 4
 
 
 class _Split(Exception):
@@ -161,8 +161,8 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
                        scheduler=None) -> ExpansionState:
     """Expand depth first, unit by unit, until done or until the budget stops it.
 
-    ``max_cells`` bounds the sign patterns examined (counted per unit, checked between
-    waves of :data:`WAVE` units, so the stopping point does not depend on ``jobs``);
+    ``max_cells`` bounds the sign patterns examined (counted per unit and checked after each
+    unit, in unit order, so the stopping point does not depend on ``jobs``);
     ``time_limit`` bounds the wall-clock seconds (a unit running when it expires is returned
     to the pending list, nothing half-done is kept). ``state`` continues a previous run.
     """
@@ -181,12 +181,17 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
         if max_cells is not None and st.patterns >= max_cells:
             st.stopped = f"cell budget of {max_cells} reached"
             break
-        wave, rest = st.pending[:WAVE], st.pending[WAVE:]
+        size = WAVE * (jobs if scheduler is None else 4)
+        wave, rest = st.pending[:size], st.pending[size:]
         tasks = [{"model": md, "unit": u, "time_limit": left, "solver_timeout": solver_timeout}
                  for u in wave]
         results = run_tasks(process_unit, tasks, jobs=jobs, scheduler=scheduler)
         front: list[dict] = []
         for u, res in zip(wave, results):
+            if st.stopped or (max_cells is not None and st.patterns >= max_cells):
+                st.stopped = st.stopped or f"cell budget of {max_cells} reached"
+                front.append(u)  # computed, but past the budget: kept pending
+                continue
             if not _absorb(st, u, res):
                 front.append(u)
                 st.stopped = f"time limit of {time_limit:g} s reached" if time_limit \
