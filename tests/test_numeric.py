@@ -251,17 +251,17 @@ def _cli(*args, cwd):
 def test_jobs_and_dask_give_identical_bytes(tmp_path):
     distributed = pytest.importorskip("distributed")
     m = model_from_dict(random_model("encoder", seed=1, tokens=2, dim=1, layers=2))
-    serial = degree_survey(m, points=8, seed=3)
-    jobs = degree_survey(m, points=8, seed=3, jobs=2)
-    c1 = cell_census(m, samples=40000, batch=10000, seed=2, probe_rounds=1)
-    c2 = cell_census(m, samples=40000, batch=10000, seed=2, probe_rounds=1, jobs=2)
+    serial = degree_survey(m, points=4, seed=3)
+    jobs = degree_survey(m, points=4, seed=3, jobs=2)
+    c1 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8)
+    c2 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, jobs=2)
     small = small_model("encoder_block", 2)
     e1 = state_to_dict(expand_incremental(small))
     e2 = state_to_dict(expand_incremental(small, jobs=2))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        dask = degree_survey(m, points=8, seed=3, scheduler=cluster.scheduler_address)
-        c3 = cell_census(m, samples=40000, batch=10000, seed=2, probe_rounds=1,
+        dask = degree_survey(m, points=4, seed=3, scheduler=cluster.scheduler_address)
+        c3 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8,
                          scheduler=cluster.scheduler_address)
         e3 = state_to_dict(expand_incremental(small, scheduler=cluster.scheduler_address))
     assert json.dumps(serial) == json.dumps(jobs) == json.dumps(dask)
@@ -280,7 +280,8 @@ def test_cli_degree_cells_and_option_errors(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert json.loads((tmp_path / "a.json").read_text())["attained"]["joint"] == 9
-    r = _cli("expand", "--model", str(model), "--numeric", "--samples", "20000", cwd=tmp_path)
+    r = _cli("expand", "--model", str(model), "--numeric", "--samples", "20000",
+             "--probe-rounds", "1", "--margin-search", "4", cwd=tmp_path)
     assert r.returncode == 0 and "SAMPLED census" in r.stdout
     for bad in (["degree", str(model), "--jobs", "0"], ["degree", str(model), "--seed", "-1"],
                 ["cells", str(model), "--samples", "0"],

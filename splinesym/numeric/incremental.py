@@ -44,8 +44,9 @@ from .parallel import run_tasks
 __all__ = ["ExpansionState", "process_unit", "expand_incremental", "root_unit", "WAVE"]
 
 #: units processed per wave and per worker (results are absorbed in unit order and a cell
-#: budget is checked after each one, so the stopping point does not depend on the wave size)
-WAVE = 4
+#: budget is checked after each one, so the stopping point does not depend on the wave size);
+#: a serial run goes strictly depth first (one unit per wave)
+WAVE = 2
 
 
 class _Split(Exception):
@@ -88,7 +89,9 @@ def process_unit(task: dict) -> dict:
     model = model_from_dict(task["model"])
     unit = task["unit"]
     ring = PolyRing(model.variables())
-    budget = Budget(task.get("time_limit"), None, task.get("solver_timeout", 10.0))
+    deadline = task.get("deadline")
+    left = None if deadline is None else max(0.0, deadline - time.time())
+    budget = Budget(left, None, task.get("solver_timeout", 10.0))
     eng = Engine(ring, budget, sample_size=task.get("sample_size", 2000))
     # a fresh engine per unit (no shared state): keep its sample cloud small
     eng.decider.large_sample = task.get("large_sample", 20000)
@@ -181,10 +184,12 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
         if max_cells is not None and st.patterns >= max_cells:
             st.stopped = f"cell budget of {max_cells} reached"
             break
-        size = WAVE * (jobs if scheduler is None else 4)
+        size = 1 if jobs == 1 and scheduler is None else WAVE * (jobs if scheduler is None
+                                                                 else 4)
         wave, rest = st.pending[:size], st.pending[size:]
-        tasks = [{"model": md, "unit": u, "time_limit": left, "solver_timeout": solver_timeout}
-                 for u in wave]
+        deadline = None if left is None else time.time() + left  # wall clock: shared by workers
+        tasks = [{"model": md, "unit": u, "deadline": deadline,
+                  "solver_timeout": solver_timeout} for u in wave]
         results = run_tasks(process_unit, tasks, jobs=jobs, scheduler=scheduler)
         front: list[dict] = []
         for u, res in zip(wave, results):

@@ -31,8 +31,16 @@ def check_jobs(jobs: int | None, option: str = "--jobs") -> int:
     return jobs
 
 
+_CLIENTS: dict[str, Any] = {}
+
+
 def dask_client(scheduler: Any):
-    """A ``distributed.Client`` for an address (or the given client / cluster object)."""
+    """A ``distributed.Client`` for an address (or the given client / cluster object).
+
+    Clients are cached per address for the life of the process (connecting costs seconds and
+    one computation submits several rounds of tasks); the second value is always False (the
+    caller must not close a cached client).
+    """
     try:
         from distributed import Client
     except ImportError:
@@ -41,8 +49,12 @@ def dask_client(scheduler: Any):
     if isinstance(scheduler, Client):
         return scheduler, False
     address = getattr(scheduler, "scheduler_address", scheduler)
+    cached = _CLIENTS.get(address)
+    if cached is not None and cached.status == "running":
+        return cached, False
     try:
-        return Client(address, timeout=10), True
+        _CLIENTS[address] = Client(address, timeout=10, set_as_default=False)
+        return _CLIENTS[address], False
     except (OSError, TimeoutError, ValueError) as exc:
         raise InvalidInputError(f"cannot connect to the Dask scheduler {address!r}: {exc}",
                                 "--scheduler") from None
