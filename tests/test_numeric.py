@@ -244,8 +244,25 @@ def test_state_reader_rejects_bad_files():
 # ------------------------------------------------------------------------------------------
 # 6. jobs and Dask give the same bytes as the serial run
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "splinesym.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    """Run the CLI in this process (its exit status, stdout and stderr)."""
+    import contextlib
+    import io
+    import os
+
+    from splinesym.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse
+                code = exc.code
+    finally:
+        os.chdir(old)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_jobs_and_dask_give_identical_bytes(tmp_path):
@@ -254,7 +271,8 @@ def test_jobs_and_dask_give_identical_bytes(tmp_path):
     serial = degree_survey(m, points=4, seed=3)
     jobs = degree_survey(m, points=4, seed=3, jobs=2)
     c1 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8)
-    c2 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, jobs=2)
+    c2 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8,
+                     jobs=2)
     small = small_model("encoder_block", 2)
     e1 = state_to_dict(expand_incremental(small))
     e2 = state_to_dict(expand_incremental(small, jobs=2))
@@ -283,7 +301,11 @@ def test_cli_degree_cells_and_option_errors(tmp_path):
     r = _cli("expand", "--model", str(model), "--numeric", "--samples", "20000",
              "--probe-rounds", "1", "--margin-search", "4", cwd=tmp_path)
     assert r.returncode == 0 and "SAMPLED census" in r.stdout
-    for bad in (["degree", str(model), "--jobs", "0"], ["degree", str(model), "--seed", "-1"],
+    r = subprocess.run([sys.executable, "-m", "splinesym.cli", "degree", str(model), "--jobs",
+                        "0"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and r.stderr.strip() == \
+        "splinesym degree: error: --jobs: must be a positive integer, got 0"
+    for bad in (["degree", str(model), "--seed", "-1"],
                 ["cells", str(model), "--samples", "0"],
                 ["expand", "--model", str(model), "--resume", "missing.json"]):
         r = _cli(*bad, cwd=tmp_path)

@@ -18,7 +18,7 @@ Examples
 --------
 >>> from splinesym.nn.zoo import random_model
 >>> from splinesym.nn.model import model_from_dict
->>> m = model_from_dict(random_model("encoder", seed=1, tokens=2, dim=1, layers=2))
+>>> m = model_from_dict(random_model("encoder_block", seed=1, tokens=2, dim=1, hidden=1))
 >>> st = expand_incremental(m)
 >>> st.complete, len(st.finished) > 0, st.pending
 (True, True, [])
