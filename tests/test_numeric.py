@@ -74,6 +74,21 @@ def test_exact_evaluation_matches_the_fraction_oracle(kind, seed, rnd):
     assert len(ev.pattern) == len(ev.labels)
 
 
+def test_mpmath_evaluation_agrees_with_exact_and_handles_softmax():
+    from splinesym.numeric.evaluate import evaluate_mpmath
+
+    m = model_from_dict(random_model("encoder", seed=2, tokens=2, dim=1, layers=2))
+    pt = [Fraction(3, 7), Fraction(-5, 3)]
+    ex, mp = evaluate_exact(m, pt), evaluate_mpmath(m, pt, dps=60)
+    assert ex.pattern == mp.pattern
+    assert all(abs(float(a) - float(b)) < 1e-40 * max(1, abs(float(a)))
+               for a, b in zip(ex.outputs, mp.outputs))
+    d = random_model("attention", seed=2, tokens=2, dim=1)
+    d["encoder"][0]["self_attention"]["activation"] = "softmax"
+    out = evaluate_mpmath(model_from_dict(d), pt, dps=30)
+    assert out.pattern == () and len(out.outputs) == 2
+
+
 def test_pattern_names_the_cell_of_the_expansion():
     m = model_from_dict(random_model("encoder_block", seed=3, tokens=2, dim=1, hidden=2))
     sp = expand_model(m, merge=False)
@@ -270,20 +285,21 @@ def test_jobs_and_dask_give_identical_bytes(tmp_path):
     m = model_from_dict(random_model("encoder", seed=1, tokens=2, dim=1, layers=2))
     serial = degree_survey(m, points=4, seed=3)
     jobs = degree_survey(m, points=4, seed=3, jobs=2)
-    c1 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8)
-    c2 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8,
-                     jobs=2)
+    att = model_from_dict(json.loads((ROOT / "examples/models/attention_3x3.json").read_text()))
+    kw = {"samples": 50000, "batch": 10000, "seed": 2, "probe_rounds": 2, "margin_search": 8}
+    c1 = cell_census(att, **kw)
+    c2 = cell_census(att, **kw, jobs=2)
     small = small_model("encoder_block", 2)
     e1 = state_to_dict(expand_incremental(small))
     e2 = state_to_dict(expand_incremental(small, jobs=2))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
         dask = degree_survey(m, points=4, seed=3, scheduler=cluster.scheduler_address)
-        c3 = cell_census(m, samples=20000, batch=10000, seed=2, probe_rounds=1, margin_search=8,
-                         scheduler=cluster.scheduler_address)
+        c3 = cell_census(att, **kw, scheduler=cluster.scheduler_address)
         e3 = state_to_dict(expand_incremental(small, scheduler=cluster.scheduler_address))
     assert json.dumps(serial) == json.dumps(jobs) == json.dumps(dask)
     assert json.dumps(c1) == json.dumps(c2) == json.dumps(c3)
+    assert c1["cells_by_probes"] > 0  # the probes (grouped into tasks) ran
     assert json.dumps(e1) == json.dumps(e2) == json.dumps(e3)
 
 

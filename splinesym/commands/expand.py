@@ -86,4 +86,10 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(args.out, text)
     else:
         print(text, end="")
+    if sp.unexpanded:
+        import sys
+
+        print("splinesym expand: a budget stopped the expansion; --incremental keeps every "
+              "finished cell and saves a state to continue from (--state, --resume)",
+              file=sys.stderr)
     return 0

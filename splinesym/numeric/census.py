@@ -40,6 +40,8 @@ __all__ = ["LABEL", "sample_points", "census_task", "probe_task", "verify_task",
            "richness_estimates", "pattern_string"]
 
 LABEL = "sampled"
+#: items per task (fixed, never derived from --jobs: task i's seed and work must not change)
+CHUNK = 64
 SCALES = np.array([0.1, 1.0, 10.0])
 
 
@@ -251,8 +253,7 @@ def _verify_all(md: dict, items: list, jobs: int, scheduler) -> dict:
     """``{pattern: witness strings or None}`` for ``[(pattern, candidate points)]``."""
     if not items:
         return {}
-    chunks = max(1, min(len(items), 8 * max(jobs, 2)))
-    vtasks = [{"model": md, "items": items[i::chunks]} for i in range(chunks)]
+    vtasks = [{"model": md, "items": items[i:i + CHUNK]} for i in range(0, len(items), CHUNK)]
     out: dict[str, list | None] = {}
     for res in run_tasks(verify_task, vtasks, jobs=jobs, scheduler=scheduler):
         out.update(dict(res))
@@ -268,7 +269,7 @@ def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, jobs: int, sche
         if not frontier:
             break
         known = sorted({*cells, *found})
-        per = max(1, math.ceil(len(frontier) / (8 * max(jobs, 2))))
+        per = CHUNK // 4  # fixed: task i's random draws must not depend on --jobs
         groups = [frontier[i:i + per] for i in range(0, len(frontier), per)]
         tasks = [{"model": md, "seed": seed, "round": rnd, "index": i, "known": known,
                   "points": [[float(Fraction(v)) for v in ({**cells, **found}[p])]
@@ -291,8 +292,8 @@ def _margin_round(md: dict, cells: dict, limit: int, jobs: int, scheduler) -> di
     targets = _missing_neighbours(cells)[:limit]
     if not targets:
         return {}
-    chunks = max(1, min(len(targets), 4 * max(jobs, 2)))
-    mtasks = [{"model": md, "targets": targets[i::chunks]} for i in range(chunks)]
+    mtasks = [{"model": md, "targets": targets[i:i + CHUNK // 8]}
+              for i in range(0, len(targets), CHUNK // 8)]
     cand: dict[str, list] = {}
     for res in run_tasks(margin_task, mtasks, jobs=jobs, scheduler=scheduler):
         for p, q in res:
