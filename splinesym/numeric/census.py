@@ -183,7 +183,9 @@ def _margin_point(model: Model, pattern: str, starts: list):
             x = res.x[:-1]
         except (ValueError, FloatingPointError):
             continue
-        for bits in (40, 52):
+        # the coarsest dyadic grid that keeps the pattern: the optimiser's last bits may differ
+        # between processes (BLAS threads), the snapped point rarely does
+        for bits in range(8, 53, 2):
             q = np.round(x * 2.0**bits) / 2.0**bits
             _, b = batch_forward(model, q[None])
             if pattern_string(b[0]) == pattern:
