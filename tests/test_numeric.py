@@ -238,11 +238,31 @@ def test_budget_keeps_finished_cells_and_resume_gives_the_same_result():
     assert not part.complete and part.finished and part.pending
     sp = state_spline(part, m)
     assert not sp.complete and len(sp.pieces) == len(part.finished) and sp.unexpanded
+    for p in sp.pieces:  # every kept cell is right at its witness
+        assert [sp.ring.evaluate(v, p.witness) for v in p.values] == \
+            evaluate_model(m, p.witness)
     again = state_from_dict(json.loads(json.dumps(state_to_dict(part))))
     done = expand_incremental(m, state=again)
     assert done.complete
     assert json.dumps(spline_to_dict(state_spline(done, m))) == \
         json.dumps(spline_to_dict(state_spline(full, m)))
+
+
+@pytest.mark.slow
+def test_2x2_two_layer_encoder_under_a_budget_keeps_its_finished_cells():
+    m = model_from_dict(random_model("encoder", seed=0, tokens=2, dim=2, layers=2, hidden=2))
+    st = expand_incremental(m, time_limit=240, solver_timeout=2)
+    assert st.finished
+    sp = state_spline(st, m)
+    assert len(sp.pieces) == len(st.finished)
+    for p in sp.pieces:
+        if p.witness is not None:
+            assert [sp.ring.evaluate(v, p.witness) for v in p.values] == \
+                evaluate_model(m, p.witness)
+    if not st.complete:
+        more = expand_incremental(m, state=state_from_dict(state_to_dict(st)), time_limit=60,
+                                  solver_timeout=2)
+        assert len(more.finished) >= len(st.finished)
 
 
 def test_state_reader_rejects_bad_files():
