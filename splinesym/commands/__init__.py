@@ -4,4 +4,4 @@ A command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run
 Listed in :data:`COMMANDS` in the order ``splinesym --help`` shows them.
 """
 
-COMMANDS = ("expand", "certify", "check", "maxmin", "encode", "plot")
+COMMANDS = ("expand", "certify", "check", "maxmin", "encode", "degree", "cells", "plot")

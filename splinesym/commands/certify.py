@@ -62,6 +62,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "former name)")
     p.add_argument("--drop-layernorm", action="store_true",
                    help="drop layer normalisation (not piecewise polynomial) and say so loudly")
+    from .certify_numeric import add_numeric_arguments
+
+    add_numeric_arguments(p)
 
 
 def load_subject(args):
@@ -124,6 +127,13 @@ def run(args: argparse.Namespace) -> int:
     from ..io.jsonio import write_atomic
 
     sp, model, source = load_subject(args)
+    if args.numeric or args.pieces:
+        if model is None:
+            raise InvalidInputError("--numeric needs a model (a splinesym.model/1 file)",
+                                    "--numeric")
+        from .certify_numeric import run_numeric
+
+        return run_numeric(args, model, source)
     if model is not None:
         try:
             cert = certify_model(model, source=source, time_limit=args.time_limit,

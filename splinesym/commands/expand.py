@@ -43,6 +43,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "TOL (continued fractions) and report the conversion; default: floats "
                         "are converted exactly")
 
+    g = p.add_argument_group("fast path (incremental, parallel, sampled)")
+    g.add_argument("--incremental", action="store_true",
+                   help="expand cell by cell (depth first): when a budget stops the work, every "
+                        "finished cell is kept and written, the rest listed by region, and the "
+                        "resumable state saved (see --state); implied by --state, --resume, "
+                        "--jobs and --scheduler")
+    g.add_argument("--state", metavar="FILE",
+                   help="with the incremental expansion: write the resumable state "
+                        "(splinesym.expansion-state/1) here (default when stopped: OUT.state)")
+    g.add_argument("--resume", metavar="FILE",
+                   help="continue an incremental expansion from its state file")
+    g.add_argument("--numeric", action="store_true",
+                   help="do not expand: a sampled census of the cells instead (as splinesym "
+                        "cells), labelled 'sampled'")
+    from ..numeric.options import add_parallel_options
+    from .cells import add_census_options
+
+    add_census_options(g)
+    add_parallel_options(g)
+
+
+def _incremental(args: argparse.Namespace) -> bool:
+    return bool(args.incremental or args.state or args.resume or args.jobs != 1
+                or args.scheduler)
+
 
 def _incomplete(sp) -> str:
     why = "; ".join(n for n in sp.notes if n.startswith("budget")) or "a limit was reached"
@@ -53,6 +78,10 @@ def _incomplete(sp) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.numeric or _incremental(args):
+        from .expand_fast import run_fast
+
+        return run_fast(args)
     conversion = None
     if args.model:
         model, conversion = read_model_rationalized(args.model, args.rationalize,
@@ -87,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if spline_stopped(sp):
         import sys
 
-        print(f"splinesym expand: {_incomplete(sp)}", file=sys.stderr)
+        print(f"splinesym expand: {_incomplete(sp)}; --incremental keeps every finished cell "
+              f"and saves a state to continue from (--state, --resume)", file=sys.stderr)
         return 3
     return 0
