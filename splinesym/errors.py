@@ -76,3 +76,7 @@ class CertificateError(SplinesymError):
 
 class InvalidSplineTableError(NotASplineError, InvalidInputError):
     """A table of pieces given as input is not a spline (discontinuous, overlapping, gaps)."""
+
+
+class PointOnBreakError(SplinesymError, ValueError):
+    """A point lies on a break (a ReLU argument vanishes there): its cell is not determined."""
