@@ -200,3 +200,7 @@ def exit_status(exc: BaseException) -> int:
     if isinstance(exc, (RecursionError, MemoryError, OverflowError)):
         return 2
     return 70
+
+
+class PointOnBreakError(SplinesymError, ValueError):
+    """A point lies on a break (a ReLU argument vanishes there): its cell is not determined."""

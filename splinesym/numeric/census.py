@@ -33,7 +33,7 @@ import numpy as np
 from ..nn.model import Model, model_from_dict, model_to_dict
 from .batch import batch_forward
 from .evaluate import evaluate_exact
-from .parallel import run_tasks
+from .parallel import TaskRunner
 from .seeds import task_np_rng
 
 __all__ = ["LABEL", "sample_points", "census_task", "probe_task", "verify_task", "cell_census",
@@ -251,18 +251,18 @@ def richness_estimates(counts: list[int], n: int) -> dict:
             "rarefaction": curve}
 
 
-def _verify_all(md: dict, items: list, jobs: int, scheduler) -> dict:
+def _verify_all(md: dict, items: list, runner: TaskRunner) -> dict:
     """``{pattern: witness strings or None}`` for ``[(pattern, candidate points)]``."""
     if not items:
         return {}
     vtasks = [{"model": md, "items": items[i:i + CHUNK]} for i in range(0, len(items), CHUNK)]
     out: dict[str, list | None] = {}
-    for res in run_tasks(verify_task, vtasks, jobs=jobs, scheduler=scheduler):
+    for res in runner.map(verify_task, vtasks):
         out.update(dict(res))
     return out
 
 
-def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, jobs: int, scheduler) -> dict:
+def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, runner: TaskRunner) -> dict:
     """Wall-crossing probe rounds from the witnessed cells; ``{pattern: witness}`` found."""
     found: dict[str, list] = {}
     frontier = sorted(cells)
@@ -277,10 +277,10 @@ def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, jobs: int, sche
                   "points": [[float(Fraction(v)) for v in ({**cells, **found}[p])]
                              for p in g]} for i, g in enumerate(groups)]
         new: dict[str, list] = {}
-        for res in run_tasks(probe_task, tasks, jobs=jobs, scheduler=scheduler):
+        for res in runner.map(probe_task, tasks):
             for p, q in res:
                 new.setdefault(p, [q])
-        ver = _verify_all(md, sorted(new.items()), jobs, scheduler)
+        ver = _verify_all(md, sorted(new.items()), runner)
         frontier = sorted(p for p, w in ver.items() if w is not None)
         found.update({p: ver[p] for p in frontier})
         if not frontier and not revisited:
@@ -289,7 +289,7 @@ def _probe_rounds(md: dict, cells: dict, rounds: int, seed: int, jobs: int, sche
     return found
 
 
-def _margin_round(md: dict, cells: dict, limit: int, jobs: int, scheduler) -> dict:
+def _margin_round(md: dict, cells: dict, limit: int, runner: TaskRunner) -> dict:
     """One round of margin searches for missing one-flip neighbours; verified new cells."""
     targets = _missing_neighbours(cells)[:limit]
     if not targets:
@@ -297,11 +297,36 @@ def _margin_round(md: dict, cells: dict, limit: int, jobs: int, scheduler) -> di
     mtasks = [{"model": md, "targets": targets[i:i + CHUNK // 8]}
               for i in range(0, len(targets), CHUNK // 8)]
     cand: dict[str, list] = {}
-    for res in run_tasks(margin_task, mtasks, jobs=jobs, scheduler=scheduler):
+    for res in runner.map(margin_task, mtasks):
         for p, q in res:
             cand.setdefault(p, [q])
-    ver = _verify_all(md, sorted(cand.items()), jobs, scheduler)
+    ver = _verify_all(md, sorted(cand.items()), runner)
     return {p: w for p, w in ver.items() if w is not None}
+
+
+def _find_cells(md: dict, sizes: list, seed: int, candidates: int, probe_rounds: int,
+                margin_search: int, runner: TaskRunner):
+    """Sampling, exact witness checks, probes and margin search (see :func:`cell_census`)."""
+    tasks = [{"model": md, "seed": seed, "index": i, "size": s} for i, s in enumerate(sizes)]
+    merged: dict[str, list] = {}
+    for res in runner.map(census_task, tasks):
+        for pattern, count, pt in res:
+            e = merged.setdefault(pattern, [0, []])
+            e[0] += count
+            if len(e[1]) < candidates:
+                e[1].append(pt)
+    patterns = sorted(merged)
+    witness = _verify_all(md, [(p, merged[p][1]) for p in patterns], runner)
+    sampled = {p: w for p, w in witness.items() if w is not None}
+    probed = _probe_rounds(md, sampled, probe_rounds, seed, runner)
+    margin: dict[str, list] = {}
+    for _round in range(3 if margin_search else 0):
+        new = _margin_round(md, {**sampled, **probed}, margin_search, runner)
+        if not new:
+            break
+        margin.update(new)
+        probed.update(new)
+    return merged, witness, sampled, probed, margin
 
 
 def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000, seed: int = 0,
@@ -319,25 +344,10 @@ def cell_census(model: Model, *, samples: int = 1_000_000, batch: int = 100_000,
     md = model_to_dict(model)
     nb = max(1, math.ceil(samples / batch))
     sizes = [min(batch, samples - i * batch) for i in range(nb)]
-    tasks = [{"model": md, "seed": seed, "index": i, "size": s} for i, s in enumerate(sizes)]
-    merged: dict[str, list] = {}
-    for res in run_tasks(census_task, tasks, jobs=jobs, scheduler=scheduler):
-        for pattern, count, pt in res:
-            e = merged.setdefault(pattern, [0, []])
-            e[0] += count
-            if len(e[1]) < candidates:
-                e[1].append(pt)
+    with TaskRunner(jobs, scheduler) as runner:
+        merged, witness, sampled, probed, margin = _find_cells(
+            md, sizes, seed, candidates, probe_rounds, margin_search, runner)
     patterns = sorted(merged)
-    witness = _verify_all(md, [(p, merged[p][1]) for p in patterns], jobs, scheduler)
-    sampled = {p: w for p, w in witness.items() if w is not None}
-    probed = _probe_rounds(md, sampled, probe_rounds, seed, jobs, scheduler)
-    margin: dict[str, list] = {}
-    for _round in range(3 if margin_search else 0):
-        new = _margin_round(md, {**sampled, **probed}, margin_search, jobs, scheduler)
-        if not new:
-            break
-        margin.update(new)
-        probed.update(new)
     cells = [{"pattern": p, "count": merged[p][0] if p in merged else 0,
               "found_by": "sample" if p in sampled else "margin" if p in margin else "probe",
               "witness": sampled.get(p) or probed[p], "status": "witness"}

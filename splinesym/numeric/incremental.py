@@ -39,7 +39,7 @@ from ..nn.model import Model, model_from_dict, model_to_dict
 from ..piecewise import Cell, Engine, PArray, Partition
 from ..poly import PolyRing
 from ..region import Region
-from .parallel import run_tasks
+from .parallel import TaskRunner
 
 __all__ = ["ExpansionState", "process_unit", "expand_incremental", "root_unit", "WAVE"]
 
@@ -176,6 +176,14 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
     st = state or ExpansionState(md)
     st.stopped = None
     t0 = time.monotonic()
+    with TaskRunner(jobs, scheduler) as runner:
+        _loop(st, md, runner, t0, time_limit, max_cells, solver_timeout, jobs, scheduler)
+    return st
+
+
+def _loop(st: ExpansionState, md: dict, runner: TaskRunner, t0: float, time_limit,
+          max_cells, solver_timeout: float, jobs: int, scheduler) -> None:
+    """Process waves of pending units until done or stopped (updates ``st``)."""
     while st.pending:
         left = None if time_limit is None else time_limit - (time.monotonic() - t0)
         if left is not None and left <= 0:
@@ -190,7 +198,7 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
         deadline = None if left is None else time.time() + left  # wall clock: shared by workers
         tasks = [{"model": md, "unit": u, "deadline": deadline,
                   "solver_timeout": solver_timeout} for u in wave]
-        results = run_tasks(process_unit, tasks, jobs=jobs, scheduler=scheduler)
+        results = runner.map(process_unit, tasks)
         front: list[dict] = []
         for u, res in zip(wave, results):
             if st.stopped or (max_cells is not None and st.patterns >= max_cells):
@@ -206,4 +214,3 @@ def expand_incremental(model: Model, *, state: ExpansionState | None = None,
         st.pending = front + rest
         if st.stopped:
             break
-    return st

@@ -24,16 +24,12 @@ from dataclasses import dataclass
 import flint
 import numpy as np
 
-from ..errors import UnsupportedModelError
+from ..errors import PointOnBreakError, UnsupportedModelError
 from ..nn.forward import Backend, _numeric_weights, forward
 from ..nn.model import Model
 from .evaluate import split_point, to_fmpq_point
 
 __all__ = ["LineBackend", "Restriction", "restrict_to_line", "PointOnBreakError"]
-
-
-class PointOnBreakError(ValueError):
-    """The point lies on a break (a ReLU argument vanishes there): its cell is not determined."""
 
 
 class LineBackend(Backend):
