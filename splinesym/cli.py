@@ -15,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from .clihelp import EXAMPLES, HelpFormatter, complete_help, subparser
+from .clihelp import EXAMPLES, HelpFormatter, complete_help
 from .commands import COMMANDS
 from .errors import OptionError
 

@@ -15,6 +15,12 @@ NAME = "cells"
 HELP = ("sampled census of the cells (activation patterns) of a ReLU model: vectorised sign "
         "evaluation, wall-crossing probes, every cell with an exactly checked rational witness, "
         "and an estimate of how many remain (labelled 'sampled', never complete)")
+EXAMPLES = """examples:
+  splinesym cells examples/models/attention_3x3.json     # a sampled census (labelled so)
+  splinesym cells model.json --samples 200000 --seed 3 --format json --out census.json
+  splinesym expand --model model.json --numeric                 # the same through expand
+"""
+
 
 
 def add_census_options(p: argparse.ArgumentParser) -> None:

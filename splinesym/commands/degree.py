@@ -14,6 +14,12 @@ NAME = "degree"
 HELP = ("attained degree of a ReLU model per visited cell, without expanding it: exact "
         "interpolation on random lines inside cells (label 'interpolated (exact on a line)'), "
         "with the structural bound")
+EXAMPLES = """examples:
+  splinesym degree examples/models/encoder2.json                 # attained degrees vs the bound
+  splinesym degree examples/models/encoder_4x4_2head.json --points 40 --seed 1
+  splinesym degree model.json --format json --out degrees.json --jobs 2
+"""
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

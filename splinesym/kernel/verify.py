@@ -120,6 +120,12 @@ class Report:
     def ok(self) -> bool:
         return self.status != FAILED and all(r[0] != FAILED for r in self.results)
 
+    def text(self, strict: bool = False) -> str:
+        """The report as ``splinesym check`` prints it (one line per claim and clause)."""
+        from .cli import text
+
+        return text(self, strict, False)
+
     def exit_code(self, strict: bool = False) -> int:
         """1 when a claim fails or the statement is not established (failed or resting on
         nothing checkable); with ``strict`` also unless everything is checked exactly."""
