@@ -11,9 +11,11 @@ order: nothing (``p_i ≤ p_j`` on ``P_j``); ``p_j`` (``p_j ≥ p_i`` on ``P_i``
 choice); and for a wall ``h`` (positive on ``P_i``, negative on ``P_j``) dividing
 ``p_i − p_j = h·Q``: ``q_ij = p_j + h·(1 + Q²)`` (identity 2). The result is kept only when
 :func:`~splinesym.lattice.certify.certify_maxmin` certifies it. When some pair has no separator
-the answer says so plainly: no representation found; known theory: every spline in ≤ 2 variables
-is a max–min (Mahé 1984), so are splines on hyperplane partitions (Lai & Lim 2025, arXiv
-2507.07976); the general case in ≥ 3 variables is the open Pierce–Birkhoff conjecture.
+the answer says so plainly: no representation found, and what is known
+(:func:`~splinesym.lattice.theory.known_theory`): every spline in ≤ 2 variables is a max–min
+(Mahé 1984), so is every spline on a hyperplane partition (Lai & Lim 2025, arXiv 2507.07976;
+built by :mod:`splinesym.lattice.hyperplane`); for semialgebraic partitions the conjecture is
+claimed false in general (Lai, Lim & Ren, counterexamples in 5–8, 30 and 72 variables).
 
 Examples
 --------
@@ -37,13 +39,9 @@ from ..spline import Spline
 from .certify import decide_conditions
 from .expr import HintBook, MaxMin, pkey
 from .signs import SignProver
+from .theory import known_theory
 
-__all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "KNOWN"]
-
-KNOWN = ("no max-min representation found by the separator construction; what is known: every "
-         "spline in at most 2 variables is a max-min of polynomials (Mahe 1984), so is every "
-         "spline on a hyperplane partition (Lai & Lim 2025, arXiv 2507.07976); in 3 or more "
-         "variables the general case is the open Pierce-Birkhoff conjecture")
+__all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "known_theory"]
 
 
 class NoRepresentationError(SplinesymError):
@@ -168,8 +166,9 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                             break
                     if q is None:
                         raise NoRepresentationError(
-                            f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: "
-                            + KNOWN)
+                            f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: no "
+                            f"max-min representation found by the separator construction; "
+                            + known_theory(sp))
                 if pkey(q) not in keys:
                     keys.add(pkey(q))
                     t.append(q)

@@ -37,7 +37,7 @@ Examples
 ...     [([(0, 1), (1, 1)], ["x*y"]), ([(0, -1)], ["0"]), ([(0, 1), (1, -1)], ["0"])])
 >>> mm, cert = hyperplane_maxmin(sp)
 >>> cert.certified, mm.size()["terms"]
-(True, 3)
+(True, 2)
 >>> from fractions import Fraction as F
 >>> [mm.evaluate([F(a), F(b)])[0] for a, b in [(2, 3), (-1, 5), (2, -7)]]
 [Fraction(6, 1), Fraction(0, 1), Fraction(0, 1)]
@@ -58,6 +58,7 @@ from ..spline import Spline
 from .arrangement import Arrangement, arrangement
 from .certify import METHOD, CertifyResult
 from .expr import MaxMin, fmt, pkey
+from .signs import SignProver
 
 __all__ = ["hyperplane_maxmin", "Separator"]
 
@@ -73,12 +74,16 @@ class Separator:
 class _Builder:
     """One output: separators, terms and the certificate trees."""
 
-    def __init__(self, sp: Spline, arr: Arrangement, o: int, galleries: dict):
+    def __init__(self, sp: Spline, arr: Arrangement, o: int, galleries: dict, prover=None):
         self.sp, self.arr, self.o, self.R = sp, arr, o, sp.ring
         self.vals = [sp.pieces[p].values[o] for p in arr.piece]
         self.vkeys = [pkey(v) for v in self.vals]
         self.galleries = galleries
         self.quot: dict = {}
+        self.prover = prover
+        self.cell_of = {k: i for i, k in reversed(list(enumerate(self.vkeys)))}
+        self._conds: dict = {}
+        self._facts: dict = {}
 
     # -- separators ----------------------------------------------------------------------------
     def q_step(self, a: int, b: int, k: int) -> Poly:
@@ -109,16 +114,62 @@ class _Builder:
             prev = nxt
         return Separator(q, steps)
 
+    # -- piece polynomials as separators (Ovchinnikov's candidates), proven exactly ----------------
+    def leaf_conds(self, x: int) -> list:
+        """The conditions of cell ``x``'s leaf in the certificate tree (piece, then splits)."""
+        got = self._conds.get(x)
+        if got is None:
+            piece = self.sp.pieces[self.arr.piece[x]]
+            conds = list(self.sp.conditions(piece.region))
+            fixed = set()
+            for g, _ in conds:
+                pk = self.arr.plane_of(g)
+                if pk is not None:
+                    fixed.add(pk[0])
+            for k, h in enumerate(self.arr.planes):
+                if k not in fixed:
+                    conds.append((h, self.arr.signs[x][k]))
+            got = self._conds[x] = conds
+        return got
+
+    def fact(self, x: int, e: int, rel: int):
+        """Evidence that ``rel·(p_e − p_x) ≥ 0`` on cell ``x`` (exact, no solver), or None."""
+        key = (x, self.vkeys[e], rel)
+        if key not in self._facts:
+            ev = None
+            if self.prover is not None:
+                ev = self.prover.prove(self.leaf_conds(x), self.vals[e] - self.vals[x], rel,
+                                       solver=False)
+            self._facts[key] = ev
+        return self._facts[key]
+
     def term(self, c: int):
-        """Entries of ``T_c`` (p_c first) and, per target cell, the entry below it."""
+        """Entries of ``T_c`` (p_c first), their separators (None: a piece polynomial) and, per
+        target cell, the entry below it."""
         arr = self.arr
         entries: list = [self.vals[c]]
         seps: list[Separator | None] = [None]
+        used: dict[str, int] = {self.vkeys[c]: 0}
         below: dict[int, int] = {}
-        targets = [d for d in range(len(arr.signs)) if self.vkeys[d] != self.vkeys[c]]
+        ncell = len(arr.signs)
+        targets = [d for d in range(ncell) if self.vkeys[d] != self.vkeys[c]]
         targets.sort(key=lambda d: (len(arr.separating(c, d)), d))
+        reps = list({self.vkeys[e]: e for e in targets}.values())
+        above = [e for e in reps if self.fact(c, e, 1) is not None] if self.prover else []
         for d in targets:
             if d in below:
+                continue
+            if self.prover is not None and self.fact(d, c, -1) is not None:
+                below[d] = 0
+                continue
+            cands = sorted(above, key=lambda e: (self.vkeys[e] not in used, e))
+            e = next((e for e in cands if self.fact(d, e, -1) is not None), None)
+            if e is not None:
+                if self.vkeys[e] not in used:
+                    used[self.vkeys[e]] = len(entries)
+                    entries.append(self.vals[e])
+                    seps.append(None)
+                below[d] = used[self.vkeys[e]]
                 continue
             sep = self.separator(c, d)
             j = len(entries)
@@ -130,16 +181,30 @@ class _Builder:
                     below[d2] = j
         return entries, seps, below
 
+    def can_top(self, c: int, x: int, term) -> bool:
+        """Is ``T_c`` equal to ``p_x`` on cell ``x`` (every entry provably ``≥ p_x`` there)?"""
+        if self.vkeys[c] != self.vkeys[x]:
+            return False
+        entries, seps, _ = term
+        for p, sep in zip(entries[1:], seps[1:], strict=True):
+            if sep is None:
+                if self.fact(x, self.cell_of[pkey(p)], 1) is None:
+                    return False
+            elif any(self.arr.signs[x][k] != s for k, s, _ in sep.steps):
+                return False
+        return True
+
     # -- term selection ------------------------------------------------------------------------
     def build(self, prune: bool):
-        arr = self.arr
-        ncell = len(arr.signs)
+        ncell = len(self.arr.signs)
         terms = [self.term(c) for c in range(ncell)]
-        tops = []
-        for x in range(ncell):
-            tops.append({c for c in range(ncell) if self.vkeys[c] == self.vkeys[x] and all(
-                arr.signs[x][k] == s for sep in terms[c][1][1:] for k, s, _ in sep.steps)})
-        kept = list(range(ncell)) if not prune else _cover(tops, ncell)
+        if prune:
+            tops = [{c for c in range(ncell) if c == x or self.can_top(c, x, terms[c])}
+                    for x in range(ncell)]
+            kept = _cover(tops, ncell)
+        else:
+            tops = [{x} for x in range(ncell)]
+            kept = list(range(ncell))
         top_of = {x: next(i for i, c in enumerate(kept) if c in tops[x])
                   for x in range(ncell)}
         return [terms[c] for c in kept], kept, top_of
@@ -263,16 +328,26 @@ class _Trees:
             got = b.arr.plane_of(g)
             if got is not None and got[0] not in condmap:
                 condmap[got[0]] = (i, got[1], g)
+        if [(pkey(g), s) for g, s in conds] != [(pkey(g), s) for g, s in b.leaf_conds(x)]:
+            raise SplinesymError("internal: leaf conditions differ from the planned ones")
         ti = self.top_of[x]
         entries, seps, below = self.terms[ti]
-        top_signs = [{"entry": j, **b.evidence(seps[j], v, p, condmap, True)}
-                     for j, p in enumerate(entries)]
+
+        def ev(p, sep, top):
+            if sep is None and pkey(p) != pkey(v):
+                got = b.fact(x, b.cell_of[pkey(p)], 1 if top else -1)
+                if got is None:
+                    raise SplinesymError("internal: a planned sign fact has no proof")
+                return got
+            return b.evidence(sep, v, p, condmap, top)
+
+        top_signs = [{"entry": j, **ev(p, seps[j], True)} for j, p in enumerate(entries)]
         low = []
         for t, (ents, sps, blw) in enumerate(self.terms):
             if t == ti:
                 continue
             j = 0 if pkey(ents[0]) == pkey(v) else blw[x]
-            low.append({"term": t, "entry": j, **b.evidence(sps[j], v, ents[j], condmap, False)})
+            low.append({"term": t, "entry": j, **ev(ents[j], sps[j], False)})
         self.leaves += 1
         return {"leaf": {"witness": [str(c) for c in b.arr.witnesses[x]], "top": ti,
                          "equal": 0, "top_signs": top_signs, "below": low}}
@@ -294,7 +369,8 @@ def _claim(mm: MaxMin, o: int, pieces) -> dict:
                             "own claim); the arrangement's cells refine them"}}
 
 
-def hyperplane_maxmin(sp: Spline, *, prune: bool = True) -> tuple[MaxMin, CertifyResult]:
+def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
+                      pieces_first: bool = True) -> tuple[MaxMin, CertifyResult]:
     """The gallery-separator max–min of a spline on a hyperplane partition, with its certificate.
 
     Parameters
@@ -303,6 +379,10 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True) -> tuple[MaxMin, Certif
         Every break affine; no weight symbols.
     prune : bool
         Share separators between cells and keep only the terms some cell needs (exact).
+    pieces_first : bool
+        Use a piece polynomial as the separator wherever exact sign proofs (no solver) show
+        that it works (Ovchinnikov's candidates; always enough for piecewise-linear tables),
+        and a gallery separator elsewhere: fewer distinct polynomials, smaller encoders.
 
     Returns
     -------
@@ -320,10 +400,11 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True) -> tuple[MaxMin, Certif
     arr = arrangement(sp)
     t_arr = time.monotonic() - t0
     galleries: dict = {}
+    prover = SignProver(sp.ring, solver_timeout=0) if pieces_first else None
     all_terms, trees_out = [], []
     before_t = before_e = leaves = splits = empties = 0
     for o in range(len(sp.outputs)):
-        b = _Builder(sp, arr, o, galleries)
+        b = _Builder(sp, arr, o, galleries, prover)
         terms, _kept, top_of = b.build(prune)
         ncell = len(arr.signs)
         before_t += ncell
@@ -346,7 +427,7 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True) -> tuple[MaxMin, Certif
              "terms_before": before_t, "entries_before": before_e or size["entries"],
              "terms_after": size["terms"], "entries_after": size["entries"],
              "leaves": leaves, "splits": splits, "empty_leaves": empties,
-             "sign_proofs": {"product/sum (plane x sum of squares)": leaves},
+             "sign_proofs": dict(prover.counts) if prover is not None else {},
              "seconds_arrangement": round(t_arr, 3), "seconds": secs}
     mm.stats.update({k: v for k, v in stats.items() if k != "seconds"})
     mm.notes.append(f"gallery separators on the {len(arr.signs)} cells of {len(arr.planes)} "
