@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -207,3 +209,30 @@ def test_cli_maxmin_and_encode_on_a_table(tmp_path):
     assert main(["check", "--strict", str(cert)]) == 0
     out = tmp_path / "enc.json"
     assert main(["encode", str(src), "--out", str(out), "--verify"]) == 0
+
+
+# ----------------------------------------------------------------------------------------------
+# a published counterexample (semialgebraic, 8 variables): the answer ends cleanly, never claims
+# a representation, and says what that work says
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PB8 = EXAMPLES / "splines" / "pb_counterexample8.spline.json"
+sys.path.insert(0, str(EXAMPLES))
+
+
+def test_pb_counterexample8_fixture_matches_the_published_formulas():
+    from make_pb_counterexample8 import build
+
+    assert json.loads(PB8.read_text()) == json.loads(json.dumps(build()))
+
+
+def test_maxmin_on_the_8_variable_counterexample_ends_cleanly(capsys, tmp_path):
+    cert = tmp_path / "never.json"
+    code = main(["maxmin", str(PB8), "--time-limit", "8", "--solver-timeout", "0.5",
+                 "--certificate", str(cert)])
+    out, err = capsys.readouterr()
+    assert code in (1, 3), (code, out, err)
+    assert "no max-min representation found" in err
+    assert "claimed false" in err and "7pocheR/Pierce-Birkhoff" in err
+    assert "NO representation" in err          # the table's source, echoed
+    assert "certified" not in out + err.replace("no representation is claimed", "")
+    assert not cert.exists() and out == ""

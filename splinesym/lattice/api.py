@@ -104,8 +104,8 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     NoRepresentationError
         When the table construction finds nothing certifiable (the message says what is known).
     """
-    from .expr import FlattenTooLargeError
     from .arrangement import is_polyhedral
+    from .expr import FlattenTooLargeError
     from .from_table import NoRepresentationError, known_theory, table_maxmin, validate_table
     from .hyperplane import hyperplane_maxmin
     from .ovchinnikov import is_cpwl, ovchinnikov_maxmin
@@ -170,9 +170,10 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         if sp.parameters:
             raise InvalidInputError("the spline has weight symbols: a max-min needs numbers",
                                     "parameters")
+        deadline = None if time_limit is None else t0 + time_limit
         if validate:
             t1 = time.monotonic()
-            notes.extend(validate_table(sp))
+            notes.extend(validate_table(sp, deadline=deadline))
             secs["validate"] = round(time.monotonic() - t1, 3)
         t1 = time.monotonic()
         univariate_ok = sp.nvars == 1 and all(b.total_degree() == 1 for b in sp.breaks)
@@ -185,8 +186,12 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
             mm, used = ovchinnikov_maxmin(sp, solver_timeout=solver_timeout), "ovchinnikov"
         elif method in ("auto", "table"):
             try:
-                mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0)), "table"
+                mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0),
+                                        deadline=deadline), "table"
             except NoRepresentationError as exc:
+                if sp.notes:
+                    raise NoRepresentationError(f"{exc}; the table's own notes: "
+                                                + "; ".join(sp.notes), exc.limit) from None
                 if kind_in == "model" and too_large is not None:
                     raise FlattenTooLargeError(
                         f"{too_large.problem.split(';')[0]}; the lattice form exists (exact, "

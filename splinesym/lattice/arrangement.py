@@ -38,7 +38,7 @@ __all__ = ["is_polyhedral", "plane_key", "Arrangement", "arrangement", "sign_cel
 
 
 def is_polyhedral(sp: Spline) -> bool:
-    """All breaks affine (degree ≤ 1): the pieces are unions of cells of a hyperplane arrangement."""
+    """All breaks affine (degree ≤ 1): the pieces are unions of cells of an arrangement."""
     return all(b.total_degree() <= 1 for b in sp.breaks)
 
 

@@ -33,23 +33,36 @@ from fractions import Fraction
 
 from ..cells import Budget, Decider, enumerate_regions
 from ..errors import InvalidSplineTableError, SplinesymError
-from ..poly import to_fmpq
+from ..poly import is_affine, to_fmpq
 from ..region import BreakTable
 from ..spline import Spline
 from .certify import decide_conditions
 from .expr import HintBook, MaxMin, pkey
 from .signs import SignProver
 from .theory import known_theory
+from .walls import wall_point
 
 __all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "known_theory"]
 
 
 class NoRepresentationError(SplinesymError):
-    """No max–min form was found (and none is claimed not to exist)."""
+    """No max–min form was found; the message says what is known (with sources).
+
+    ``limit`` is True when a time limit stopped the search (exit status 3), False when the
+    construction ran to the end without a certified result (exit status 1).
+    """
+
+    def __init__(self, message: str, limit: bool = False):
+        super().__init__(message)
+        self.limit = limit
 
 
-def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0) -> list:
+def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0,
+                   deadline: float | None = None) -> list:
     """Check that a table is a spline; returns notes on what was (not) checked.
+
+    With ``deadline`` (a ``time.monotonic()`` value) the pairwise checks stop there, with a note
+    saying which pairs were not checked.
 
     Raises
     ------
@@ -60,6 +73,10 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     notes = []
     P = sp.pieces
     for i in range(len(P)):
+        if deadline is not None and time.monotonic() > deadline:
+            notes.append(f"time limit: overlaps and continuity checked only for pairs of pieces "
+                         f"with a first index < {i} (of {len(P)})")
+            break
         ci = P[i].region.as_dict()
         for j in range(i + 1, len(P)):
             cj = P[j].region.as_dict()
@@ -80,16 +97,27 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
                     **{k: s for k, s in cj.items() if k != opp[0]}}
             base = [(sp.breaks[k], s) for k, s in rest.items()]
             sides = [decide_conditions(R, [*base, (g, s)], [P[i].witness, P[j].witness],
-                                       solver_timeout)[0] for s in (1, -1)]
-            if sides != ["witness", "witness"]:
+                                       solver_timeout) for s in (1, -1)]
+            if [st for st, _ in sides] != ["witness", "witness"]:
                 continue
+            convex = is_affine(g) and all(is_affine(b) for b, _ in base)
             for o, name in enumerate(sp.outputs):
                 d = P[i].values[o] - P[j].values[o]
-                if not divmod(d, g)[1].is_zero():
+                if divmod(d, g)[1].is_zero():
+                    continue
+                # on a convex rest region the two sides touch along the wall; otherwise they
+                # touch only where a wall point satisfies the rest strictly
+                wp = None if convex else wall_point(g, base, [pt for _, pt in sides])
+                if convex or (wp is not None and d(*[to_fmpq(c) for c in wp]) != 0):
+                    where = ("" if wp is None else
+                             f" at the wall point ({', '.join(str(c) for c in wp)})")
                     raise InvalidSplineTableError(
                         f"not a spline: output {name} is discontinuous across the wall "
-                        f"{R.format(g)} = 0 between pieces {i} and {j} (they differ by "
+                        f"{R.format(g)} = 0 between pieces {i} and {j}{where} (they differ by "
                         f"{R.format(d)}, which {R.format(g)} does not divide)", "pieces")
+                notes.append(f"continuity of output {name} between pieces {i} and {j} across "
+                             f"{R.format(g)} = 0 not decided (non-convex regions; no common "
+                             f"wall point found)")
     if len(sp.breaks) <= gap_check_limit:
         table = BreakTable(R)
         for b in sp.breaks:
@@ -112,7 +140,8 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     return notes
 
 
-def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
+def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0,
+                 deadline: float | None = None) -> MaxMin:
     """Candidate max–min from separators (see the module docstring); certify before use.
 
     Raises
@@ -138,6 +167,11 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                 vj = pj.values[o]
                 if j == i or pkey(vj) == pkey(vi):
                     continue
+                if deadline is not None and time.monotonic() > deadline:
+                    raise NoRepresentationError(
+                        "time limit reached while searching separators (at pieces "
+                        f"{i} and {j}): no max-min representation found; " + known_theory(sp),
+                        limit=True)
                 cj = sp.conditions(pj.region)
                 if prover.prove(cj, vi - vj, -1) is not None:
                     continue
