@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..errors import InvalidInputError, SplinesymError
 from ..io.jsonio import write_atomic
 from ..io.model_io import write_model
 from ..lattice.api import METHODS, build_maxmin, encode, load_input
+from ..lattice.from_table import NoRepresentationError
 
 NAME = "encode"
 HELP = ("compile a max-min, spline or model into a splinesym.model/1 ReLU encoder (1 token); "
@@ -65,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
                            time_limit=args.time_limit)
     except InvalidInputError as exc:
         raise exc.located(source=args.input) from None
+    except NoRepresentationError as exc:
+        print(f"splinesym encode: {args.input}: {exc}", file=sys.stderr)
+        return 3 if exc.limit else 1
     if kind != "maxmin" and not res.certified:
         print(f"splinesym encode: warning: {res.status()}")
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
