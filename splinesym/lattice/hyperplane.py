@@ -370,7 +370,7 @@ def _claim(mm: MaxMin, o: int, pieces) -> dict:
 
 
 def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
-                      pieces_first: bool = True) -> tuple[MaxMin, CertifyResult]:
+                      pieces_first: bool | None = None) -> tuple[MaxMin, CertifyResult]:
     """The gallery-separator max–min of a spline on a hyperplane partition, with its certificate.
 
     Parameters
@@ -379,10 +379,12 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
         Every break affine; no weight symbols.
     prune : bool
         Share separators between cells and keep only the terms some cell needs (exact).
-    pieces_first : bool
+    pieces_first : bool, optional
         Use a piece polynomial as the separator wherever exact sign proofs (no solver) show
         that it works (Ovchinnikov's candidates; always enough for piecewise-linear tables),
-        and a gallery separator elsewhere: fewer distinct polynomials, smaller encoders.
+        and a gallery separator elsewhere: fewer distinct polynomials, smaller encoders. The
+        default (None) does so for piecewise-linear tables and in one variable, where the
+        proofs are cheap and succeed; in higher degree they rarely do and cost time.
 
     Returns
     -------
@@ -400,6 +402,9 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
     arr = arrangement(sp)
     t_arr = time.monotonic() - t0
     galleries: dict = {}
+    if pieces_first is None:
+        pieces_first = sp.nvars == 1 or all(v.total_degree() <= 1 for p in sp.pieces
+                                            for v in p.values if not v.is_zero())
     prover = SignProver(sp.ring, solver_timeout=0) if pieces_first else None
     all_terms, trees_out = [], []
     before_t = before_e = leaves = splits = empties = 0
@@ -408,8 +413,8 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
         terms, _kept, top_of = b.build(prune)
         ncell = len(arr.signs)
         before_t += ncell
-        before_e += sum(1 + len({b.vkeys[d] for d in range(ncell)} - {b.vkeys[c]})
-                        for c in range(ncell)) if not prune else 0
+        distinct = {b.vkeys[d] for d in range(ncell)}
+        before_e += sum(len(distinct) for _ in range(ncell))  # p_C + one per other value
         tr = _Trees(b, terms, top_of)
         pieces = []
         for k, piece in enumerate(sp.pieces):
@@ -424,7 +429,7 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
     size = mm.size()
     secs = round(time.monotonic() - t0, 3)
     stats = {"cells": len(arr.signs), "planes": len(arr.planes),
-             "terms_before": before_t, "entries_before": before_e or size["entries"],
+             "terms_before": before_t, "entries_before": before_e,
              "terms_after": size["terms"], "entries_after": size["entries"],
              "leaves": leaves, "splits": splits, "empty_leaves": empties,
              "sign_proofs": dict(prover.counts) if prover is not None else {},
