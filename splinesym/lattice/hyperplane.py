@@ -37,7 +37,7 @@ Examples
 ...     [([(0, 1), (1, 1)], ["x*y"]), ([(0, -1)], ["0"]), ([(0, 1), (1, -1)], ["0"])])
 >>> mm, cert = hyperplane_maxmin(sp)
 >>> cert.certified, mm.size()["terms"]
-(True, 2)
+(True, 3)
 >>> from fractions import Fraction as F
 >>> [mm.evaluate([F(a), F(b)])[0] for a, b in [(2, 3), (-1, 5), (2, -7)]]
 [Fraction(6, 1), Fraction(0, 1), Fraction(0, 1)]
