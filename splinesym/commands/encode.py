@@ -74,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"splinesym encode: warning: {res.status()}")
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
     rt = enc.roundtrip
+    if rt is not None and not rt["complete"] and "difference" not in rt:
+        # a limit stopped the expansion: the encoder is written, its round trip is missing
+        write_model(enc.model, args.out)
+        print(f"splinesym encode: {args.input}: encoder written to {args.out}, but the round "
+              f"trip is INCOMPLETE ({rt.get('note', 'time limit')}); raise --time-limit",
+              file=sys.stderr)
+        return 3
     if rt is not None and not rt["equal"]:
         raise SplinesymError(f"round trip failed: {json.dumps(rt)}")
     write_model(enc.model, args.out)
