@@ -238,3 +238,12 @@ def test_maxmin_on_the_8_variable_counterexample_ends_cleanly(capsys, tmp_path):
     assert "NO representation" in err          # the table's source, echoed
     assert "certified" not in out + err.replace("no representation is claimed", "")
     assert not cert.exists() and out == ""
+
+
+def test_encode_round_trip_stopped_by_the_time_limit_exits_3(tmp_path, capsys):
+    src, out = tmp_path / "t.json", tmp_path / "enc.json"
+    write_spline(random_spline_table(2, 2, 2, seed=4), src)
+    code = main(["encode", str(src), "--out", str(out), "--verify", "--time-limit", "0.5",
+                 "--points", "5"])
+    assert code == 3 and out.exists()
+    assert "round trip is INCOMPLETE" in capsys.readouterr().err
