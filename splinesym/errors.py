@@ -99,7 +99,15 @@ class FlattenTooLargeError(InvalidInputError):
 
 
 class NoRepresentationError(SplinesymError):
-    """No max–min form was found (and none is claimed not to exist)."""
+    """No max–min form was found; the message says what is known (with sources).
+
+    ``limit`` is True when a time limit stopped the search (exit status 3), False when the
+    construction ran to the end without a certified result (exit status 1).
+    """
+
+    def __init__(self, message: str, limit: bool = False):
+        super().__init__(message)
+        self.limit = limit
 
 
 class LimitExceededError(InvalidInputError):
@@ -187,6 +195,8 @@ def exit_status(exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
         return 130
     if isinstance(exc, (BudgetExhaustedError, DeadlineExceeded)):
+        return 3
+    if isinstance(exc, NoRepresentationError) and exc.limit:
         return 3
     if isinstance(exc, DiscontinuityError):
         return 1

@@ -134,6 +134,10 @@ def test_square_example_all_constructions():
 
 def test_relu_times_y_from_table_and_from_model():
     res = build_maxmin("spline", RELU_XY)
+    assert res.method == "hyperplane"  # an affine break: the complete construction
+    assert_certified(res)
+    assert_equal_everywhere(res.maxmin, RELU_XY)
+    res = build_maxmin("spline", RELU_XY, method="table")
     assert res.method == "table"
     assert_certified(res)
     assert_equal_everywhere(res.maxmin, RELU_XY)

@@ -36,7 +36,9 @@ def test_there_are_proof_scripts():
     names = {p.name for p in PROOFS}
     assert {"attention_is_cubic_spline.py", "attention_variants_are_cubic.py",
             "encoder_degree.py", "decoder_transformer_degree.py", "attention_smoothness.py",
-            "softplus_smoothing.py"} <= names
+            "softplus_smoothing.py", "pwl_maxmin_of_pieces.py",
+            "hyperplane_splines_are_maxmin.py", "relu_models_are_lattice_polynomials.py",
+            "relu_layer_zaslavsky.py"} <= names
 
 
 @pytest.mark.parametrize("script", [p.name for p in PROOFS])

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from ..errors import BudgetExhaustedError, CheckFailedError, InvalidInputError, OptionError
+from ..errors import (
+    BudgetExhaustedError,
+    CheckFailedError,
+    InvalidInputError,
+    NoRepresentationError,
+    OptionError,
+)
 from ..io.jsonio import write_atomic
 from ..io.model_io import write_model
 from ..lattice.api import METHODS, build_maxmin, encode, load_input
+from ..lattice.from_table import NoRepresentationError
 
 NAME = "encode"
 HELP = ("compile a max-min, spline or model into a splinesym.model/1 ReLU encoder (1 token); "
@@ -73,13 +81,16 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError("--certificate needs --verify", "--certificate")
     kind, obj = load_input(args.input)
     try:
-            res = build_maxmin(kind, obj, method=args.method, solver_timeout=args.solver_timeout,
+        res = build_maxmin(kind, obj, method=args.method, solver_timeout=args.solver_timeout,
                            time_limit=args.time_limit)
     except InvalidInputError as exc:
         raise exc.located(source=args.input) from None
+    except NoRepresentationError as exc:
+        print(f"splinesym encode: {args.input}: {exc}", file=sys.stderr)
+        return 3 if exc.limit else 1
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
     rt = enc.roundtrip
-    if rt is not None and rt["complete"] and not rt["equal"]:
+    if rt is not None and not rt["equal"] and (rt["complete"] or "difference" in rt):
         raise CheckFailedError(f"round trip failed: {json.dumps(rt)}")
     rt_incomplete = rt is not None and not rt["complete"]
     write_model(enc.model, args.out)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..errors import InvalidInputError
 from ..io.jsonio import write_atomic
 from ..io.maxmin_io import maxmin_latex, maxmin_text, maxmin_to_dict
 from ..lattice.api import METHODS, build_maxmin, load_input
+from ..lattice.from_table import NoRepresentationError
 
 NAME = "maxmin"
 HELP = ("write each output of a ReLU model or a spline as max_i min_j p_ij (Pierce-Birkhoff), "
@@ -25,9 +27,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="splinesym.model/1 or splinesym.spline/1 file (a splinesym.maxmin/1 file "
                         "is only reformatted)")
     p.add_argument("--method", choices=METHODS, default="auto",
-                   help="lattice (models: lattice algebra on the forward pass), ovchinnikov "
-                        "(piecewise-linear), univariate, table (separators from the walls), "
-                        "auto (default)")
+                   help="lattice (models: lattice algebra on the forward pass), hyperplane "
+                        "(every spline whose breaks are affine: complete, exact certificate), "
+                        "ovchinnikov (piecewise-linear), univariate, table (separators from "
+                        "the walls), auto (default: hyperplane whenever the breaks are affine)")
     p.add_argument("--format", choices=("text", "latex", "json"), default="text")
     p.add_argument("--out", metavar="FILE", help="write the result here (atomically)")
     p.add_argument("--certificate", metavar="FILE",
@@ -52,6 +55,11 @@ def run(args: argparse.Namespace) -> int:
                            solver_timeout=args.solver_timeout, time_limit=args.time_limit)
     except InvalidInputError as exc:
         raise exc.located(source=args.input) from None
+    except NoRepresentationError as exc:
+        # not bad input: the construction ended without a certified max-min (exit 1), or a
+        # time limit stopped it (exit 3); the message says what is known about existence
+        print(f"splinesym maxmin: {args.input}: {exc}", file=sys.stderr)
+        return 3 if exc.limit else 1
     mm = res.maxmin
     if args.format == "json":
         d = maxmin_to_dict(mm)

@@ -27,7 +27,7 @@ from .expr import MaxMin
 
 __all__ = ["load_input", "build_maxmin", "BuildResult", "encode", "EncodeResult", "METHODS"]
 
-METHODS = ("auto", "lattice", "ovchinnikov", "univariate", "table")
+METHODS = ("auto", "lattice", "hyperplane", "ovchinnikov", "univariate", "table")
 
 
 def load_input(path) -> tuple[str, object]:
@@ -126,10 +126,12 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
                  time_limit: float | None = 600.0, validate: bool = True) -> BuildResult:
     """A max–min form of a model or a spline (or a given max–min), certified when possible.
 
-    Methods: ``lattice`` (models: the lattice algebra on the forward pass), ``ovchinnikov``
-    (continuous piecewise-linear splines), ``univariate`` (one variable), ``table`` (separators
-    from the walls, kept only when certified) and ``auto`` (lattice for models; for splines
-    univariate, then Ovchinnikov, then table).
+    Methods: ``lattice`` (models: the lattice algebra on the forward pass), ``hyperplane``
+    (any spline whose breaks are all affine: gallery separators, complete, with an exact
+    certificate), ``ovchinnikov`` (continuous piecewise-linear splines), ``univariate`` (one
+    variable), ``table`` (separators from the walls, kept only when certified) and ``auto``
+    (lattice for models; for splines univariate, then hyperplane when the partition is
+    polyhedral, else table).
 
     Raises
     ------
@@ -138,8 +140,10 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
     NoRepresentationError
         When the table construction finds nothing certifiable (the message says what is known).
     """
+    from .arrangement import is_polyhedral
     from .expr import FlattenTooLargeError
-    from .from_table import KNOWN, NoRepresentationError, table_maxmin, validate_table
+    from .from_table import NoRepresentationError, known_theory, table_maxmin, validate_table
+    from .hyperplane import hyperplane_maxmin
     from .ovchinnikov import is_cpwl, ovchinnikov_maxmin
     from .univariate import univariate_maxmin
 
@@ -202,20 +206,28 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         if sp.parameters:
             raise InvalidInputError("the spline has weight symbols: a max-min needs numbers",
                                     "parameters")
+        deadline = None if time_limit is None else t0 + time_limit
         if validate:
             t1 = time.monotonic()
-            notes.extend(validate_table(sp))
+            notes.extend(validate_table(sp, deadline=deadline))
             secs["validate"] = round(time.monotonic() - t1, 3)
         t1 = time.monotonic()
         univariate_ok = sp.nvars == 1 and all(b.total_degree() == 1 for b in sp.breaks)
         if method == "univariate" or (method == "auto" and univariate_ok):
             mm, used = univariate_maxmin(sp), "univariate"
+        elif method == "hyperplane" or (method == "auto" and is_polyhedral(sp)):
+            mm, pre_cert = hyperplane_maxmin(sp, prune=prune)
+            used = "hyperplane"
         elif method == "ovchinnikov" or (method == "auto" and is_cpwl(sp)):
             mm, used = ovchinnikov_maxmin(sp, solver_timeout=solver_timeout), "ovchinnikov"
         elif method in ("auto", "table"):
             try:
-                mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0)), "table"
+                mm, used = table_maxmin(sp, solver_timeout=min(solver_timeout, 2.0),
+                                        deadline=deadline), "table"
             except NoRepresentationError as exc:
+                if sp.notes:
+                    raise NoRepresentationError(f"{exc}; the table's own notes: "
+                                                + "; ".join(sp.notes), exc.limit) from None
                 if kind_in == "model" and too_large is not None:
                     raise FlattenTooLargeError(
                         f"{too_large.problem.split(';')[0]}; the lattice form exists (exact, "
@@ -240,7 +252,8 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
             mm = cert.maxmin
         elif used == "table":
             raise NoRepresentationError("the separator candidate was not certified ("
-                                        + "; ".join(cert.failures) + "); " + KNOWN)
+                                        + "; ".join(cert.failures) + "); "
+                                        + known_theory(sp))
     elif used == "table":
         notes.append("table construction not certified (certification switched off): "
                      "the result is only a candidate")

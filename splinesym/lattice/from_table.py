@@ -11,9 +11,11 @@ order: nothing (``p_i ≤ p_j`` on ``P_j``); ``p_j`` (``p_j ≥ p_i`` on ``P_i``
 choice); and for a wall ``h`` (positive on ``P_i``, negative on ``P_j``) dividing
 ``p_i − p_j = h·Q``: ``q_ij = p_j + h·(1 + Q²)`` (identity 2). The result is kept only when
 :func:`~splinesym.lattice.certify.certify_maxmin` certifies it. When some pair has no separator
-the answer says so plainly: no representation found; known theory: every spline in ≤ 2 variables
-is a max–min (Mahé 1984), so are splines on hyperplane partitions (Lai & Lim 2025, arXiv
-2507.07976); the general case in ≥ 3 variables is the open Pierce–Birkhoff conjecture.
+the answer says so plainly: no representation found, and what is known
+(:func:`~splinesym.lattice.theory.known_theory`): every spline in ≤ 2 variables is a max–min
+(Mahé 1984), so is every spline on a hyperplane partition (Lai & Lim 2025, arXiv 2507.07976;
+built by :mod:`splinesym.lattice.hyperplane`); for semialgebraic partitions the conjecture is
+claimed false in general (Lai, Lim & Ren, counterexamples in 5–8, 30 and 72 variables).
 
 Examples
 --------
@@ -38,26 +40,26 @@ from ..errors import (
     TableGapError,
     TableOverlapError,
 )
-from ..poly import to_fmpq
+from ..poly import is_affine, to_fmpq
 from ..region import BreakTable
 from ..spline import Spline
 from .certify import decide_conditions
 from .expr import HintBook, MaxMin, pkey
 from .signs import SignProver
+from .theory import known_theory
+from .walls import wall_point
 
-__all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "KNOWN"]
-
-KNOWN = ("no max-min representation found by the separator construction; what is known: every "
-         "spline in at most 2 variables is a max-min of polynomials (Mahe 1984), so is every "
-         "spline on a hyperplane partition (Lai & Lim 2025, arXiv 2507.07976); in 3 or more "
-         "variables the general case is the open Pierce-Birkhoff conjecture")
+__all__ = ["validate_table", "table_maxmin", "NoRepresentationError", "known_theory"]
 
 
 
 
 def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: float = 2.0,
-                   time_limit: float = 30.0) -> list:
+                   time_limit: float = 30.0, deadline: float | None = None) -> list:
     """Check that a table is a spline; returns notes on what was (not) checked.
+
+    With ``deadline`` (a ``time.monotonic()`` value) the pairwise checks stop there, with a note
+    saying which pairs were not checked.
 
     Raises
     ------
@@ -75,6 +77,10 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
             raise BudgetExhaustedError(
                 f"the table check (overlaps, continuity, gaps of {len(P)} pieces) did not "
                 f"finish within the time limit: nothing was decided about the table")
+        if deadline is not None and time.monotonic() > deadline:
+            notes.append(f"time limit: overlaps and continuity checked only for pairs of pieces "
+                         f"with a first index < {i} (of {len(P)})")
+            break
         ci = P[i].region.as_dict()
         for j in range(i + 1, len(P)):
             cj = P[j].region.as_dict()
@@ -95,16 +101,27 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
                     **{k: s for k, s in cj.items() if k != opp[0]}}
             base = [(sp.breaks[k], s) for k, s in rest.items()]
             sides = [decide_conditions(R, [*base, (g, s)], [P[i].witness, P[j].witness],
-                                       solver_timeout)[0] for s in (1, -1)]
-            if sides != ["witness", "witness"]:
+                                       solver_timeout) for s in (1, -1)]
+            if [st for st, _ in sides] != ["witness", "witness"]:
                 continue
+            convex = is_affine(g) and all(is_affine(b) for b, _ in base)
             for o, name in enumerate(sp.outputs):
                 d = P[i].values[o] - P[j].values[o]
-                if not divmod(d, g)[1].is_zero():
+                if divmod(d, g)[1].is_zero():
+                    continue
+                # on a convex rest region the two sides touch along the wall; otherwise they
+                # touch only where a wall point satisfies the rest strictly
+                wp = None if convex else wall_point(g, base, [pt for _, pt in sides])
+                if convex or (wp is not None and d(*[to_fmpq(c) for c in wp]) != 0):
+                    where = ("" if wp is None else
+                             f" at the wall point ({', '.join(str(c) for c in wp)})")
                     raise DiscontinuityError(
                         f"not a spline: output {name} is discontinuous across the wall "
-                        f"{R.format(g)} = 0 between pieces {i} and {j} (they differ by "
+                        f"{R.format(g)} = 0 between pieces {i} and {j}{where} (they differ by "
                         f"{R.format(d)}, which {R.format(g)} does not divide)", "pieces")
+                notes.append(f"continuity of output {name} between pieces {i} and {j} across "
+                             f"{R.format(g)} = 0 not decided (non-convex regions; no common "
+                             f"wall point found)")
     if len(sp.breaks) <= gap_check_limit:
         table = BreakTable(R)
         for b in sp.breaks:
@@ -128,7 +145,8 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     return notes
 
 
-def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
+def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0,
+                 deadline: float | None = None) -> MaxMin:
     """Candidate max–min from separators (see the module docstring); certify before use.
 
     Raises
@@ -154,6 +172,11 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                 vj = pj.values[o]
                 if j == i or pkey(vj) == pkey(vi):
                     continue
+                if deadline is not None and time.monotonic() > deadline:
+                    raise NoRepresentationError(
+                        "time limit reached while searching separators (at pieces "
+                        f"{i} and {j}): no max-min representation found; " + known_theory(sp),
+                        limit=True)
                 cj = sp.conditions(pj.region)
                 if prover.prove(cj, vi - vj, -1) is not None:
                     continue
@@ -182,8 +205,9 @@ def table_maxmin(sp: Spline, *, solver_timeout: float = 2.0) -> MaxMin:
                             break
                     if q is None:
                         raise NoRepresentationError(
-                            f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: "
-                            + KNOWN)
+                            f"pieces {i} and {j} (output {sp.outputs[o]}) have no separator: no "
+                            f"max-min representation found by the separator construction; "
+                            + known_theory(sp))
                 if pkey(q) not in keys:
                     keys.add(pkey(q))
                     t.append(q)
