@@ -16,7 +16,6 @@ from ..errors import (
 from ..io.jsonio import write_atomic
 from ..io.model_io import write_model
 from ..lattice.api import METHODS, build_maxmin, encode, load_input
-from ..lattice.from_table import NoRepresentationError
 
 NAME = "encode"
 HELP = ("compile a max-min, spline or model into a splinesym.model/1 ReLU encoder (1 token); "
