@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splinesym.check import parse_poly, peval
+from splinesym.kernel.grammar import parse_polynomial as parse_poly
+from splinesym.kernel.poly import peval
 from splinesym.cli import main
 from splinesym.io.maxmin_io import maxmin_to_dict
 from splinesym.io.spline_io import spline_to_dict, write_spline
@@ -105,7 +106,7 @@ def test_pruning_keeps_it_exact_and_not_larger(tmp_path):
     small, c2 = hyperplane_maxmin(sp)
     assert small.size()["entries"] <= full.size()["entries"]
     assert small.size()["terms"] <= full.size()["terms"]
-    from splinesym.check import verify_maxmin_claim
+    from splinesym.lattice.certify import verify_maxmin_claim
     for cert, mm in ((c1, full), (c2, small)):
         subject = {"spline": spline_to_dict(sp), "maxmin": maxmin_to_dict(mm)}
         assert [verify_maxmin_claim(c, subject)[0] for c in cert.claims] == ["checked"]

@@ -41,8 +41,11 @@ Examples
 >>> from fractions import Fraction as F
 >>> [mm.evaluate([F(a), F(b)])[0] for a, b in [(2, 3), (-1, 5), (2, -7)]]
 [Fraction(6, 1), Fraction(0, 1), Fraction(0, 1)]
->>> from splinesym.check import verify_maxmin_claim
->>> verify_maxmin_claim(cert.claims[0])[0]
+>>> from splinesym.io.maxmin_io import maxmin_to_dict
+>>> from splinesym.io.spline_io import spline_to_dict
+>>> from splinesym.lattice.certify import verify_maxmin_claim
+>>> subject = {"spline": spline_to_dict(sp), "maxmin": maxmin_to_dict(mm)}
+>>> verify_maxmin_claim(cert.claims[0], subject)[0]
 'checked'
 """
 
