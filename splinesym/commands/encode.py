@@ -72,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
                            time_limit=args.time_limit)
     except InvalidInputError as exc:
         raise exc.located(source=args.input) from None
+    from ..cells.budget import time_left
+
+    if time_left() <= 0:   # nothing left for compiling: say what was established
+        raise BudgetExhaustedError(f"the time limit was reached before the encoder was compiled; "
+                                   f"the max-min ({res.method}) is {res.status()}; no encoder "
+                                   f"written")
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
     rt = enc.roundtrip
     if rt is not None and rt["complete"] and not rt["equal"]:
