@@ -7,6 +7,7 @@ import json
 import sys
 
 from .base import FAILED, Malformed, show
+from .grammar import digits_to_int
 from .verify import Report, check_certificate
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -34,14 +35,18 @@ def load(path: str):
     def bad_constant(name):
         raise ValueError(f"{name} is not a number")
 
+    def capped_int(text):  # deliberate: at most CAPS.max_digits digits, whatever sys says
+        return (-1 if text.startswith("-") else 1) * digits_to_int(text.lstrip("-"))
+
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=bad_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=bad_constant,
+                          parse_int=capped_int)
     except UnicodeDecodeError:
         raise Malformed("", "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise Malformed("", f"malformed JSON at line {exc.lineno} column {exc.colno}: "
                             f"{exc.msg}") from None
-    except (ValueError, RecursionError) as exc:
+    except (ValueError, RecursionError, MemoryError) as exc:
         raise Malformed("", f"unreadable JSON ({type(exc).__name__}: {show(exc)})") from None
 
 

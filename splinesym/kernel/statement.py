@@ -61,7 +61,8 @@ def text(cl: dict) -> str:
     if k == "degree":
         b = "" if cl["bound"] is None else (f", within the model's structural bound "
                                             f"{cl['bound']} ({cl['bound_key']})")
-        return f"degree {cl['value']} in {len(cl['degree_in'])} variable(s) over every piece{b}"
+        names = ", ".join(cl["degree_in"][:6]) + (", ..." if len(cl["degree_in"]) > 6 else "")
+        return f"degree {cl['value']} in ({names}) over every piece{b}"
     if k == "continuity":
         v = "inf" if cl["value"] == float("inf") else cl["value"]
         return (f"exactly C^{v}: the minimum order over every wall between neighbouring pieces"

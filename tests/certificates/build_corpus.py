@@ -700,6 +700,31 @@ def false_corpus() -> dict:
         _seq(lambda c: c["subject"]["spline"]["breaks"].append("x1_1 - 1"),
              _set(["subject", "spline", "pieces", 1, "region"], [[0, "-"], [1, "+"]]),
              _set(["claims", 1, "evidence"], {"piece": 1, "status": "given"})))
+    att = json.loads((HERE / "honest" / "certify_model_attention.json").read_text())
+    deg = next(i for i, c in enumerate(att["claims"]) if c["kind"] == "degree")
+    sdeg = next(i for i, c in enumerate(att["statement"]) if c["kind"] == "degree")
+    F["attention_degree_two"] = forge(
+        att, "ReLU attention on 2 tokens x 2 features has cubic pieces (degree 3 recomputed "
+        "from the expansion), not degree 2", _seq(
+            _set(["claims", deg, "value"], 2), _set(["statement", sdeg, "value"], 2),
+            _set(["statement", sdeg, "bound"], 2),
+            _set(["claims", deg, "evidence", "structural_bound"], 2)))
+    spl = max(i for i, c in enumerate(att["claims"]) if c["kind"] == "continuity")
+    scon = next(i for i, c in enumerate(att["statement"]) if c["kind"] == "continuity")
+    F["attention_claimed_c1"] = forge(
+        att, "ReLU attention is exactly C^0 across its walls (quotients nonzero at regular wall "
+        "points), not C^1", _seq(_set(["claims", spl, "value"], 1),
+                                 _set(["statement", scon, "value"], 1)))
+    ident = next(i for i, c in enumerate(att["claims"]) if c["kind"] == "identity")
+
+    def change_weight(c):
+        h = c["subject"]["model"]["encoder"][0]["self_attention"]["heads"][0]
+        h["WV"][0][0] = (int(h["WV"][0][0]) if isinstance(h["WV"][0][0], int) else 1) + 1
+    F["attention_model_changed"] = forge(
+        att, "one entry of WV changed: the model's output differs from the spline at every "
+        "witness where that value row is used (checked by the library's forward pass)",
+        change_weight)
+    del ident
     return F
 
 
