@@ -117,10 +117,8 @@ def _check_input_path(path, dest: str) -> None:
         return
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        raise InvalidInputError("file not found", source=path) from None
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read file: {exc.strerror or exc}", source=path) from None
+    except OSError:
+        return   # the command's own reader says what is wrong (file not found, ...)
     if stat.S_ISDIR(st.st_mode):
         raise InvalidInputError("is a directory, not a file", source=path)
     if not stat.S_ISREG(st.st_mode):

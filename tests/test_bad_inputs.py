@@ -216,7 +216,7 @@ ROWS: dict[str, tuple] = {
                      "file not found"),
     "input_is_dir": (["certify", "{d}", "--out", "{out}"], None, 2, "directory"),
     "check_malformed": (["check", "{in}"], "{nope", 2, "JSON"),
-    "check_missing": (["check", "{d}/absent.json"], None, 2, "file not found"),
+    "check_missing": (["check", "{d}/absent.json"], None, 2, "absent.json"),
     # -- code execution (security) ------------------------------------------------------------
     "sympy_import_os": (["certify", "--sympy", HOSTILE, "--out", "{out}"], None, 2,
                         "not allowed"),

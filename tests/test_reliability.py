@@ -263,3 +263,11 @@ def test_expand_bytes_identical_across_hash_seeds(tmp_path):
         assert r.returncode == 0
         outs.append(r.stdout)
     assert outs[0] == outs[1]
+
+
+def test_a_limit_before_any_cell_is_exit_3_not_a_crash(capsys):
+    # found by examples/bench_limits.py: a budget used up before the first stage was split left
+    # no cell at all, and the forward pass failed (IndexError) or returned a 0-piece "spline"
+    rc = main(["expand", "--model", str(MODELS / "encoder2.json"), "--time-limit", "0.01"])
+    err = capsys.readouterr().err
+    assert rc == 3 and len(err.strip().splitlines()) == 1 and "no piece was decided" in err

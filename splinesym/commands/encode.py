@@ -87,6 +87,12 @@ def run(args: argparse.Namespace) -> int:
     except NoRepresentationError as exc:
         print(f"splinesym encode: {args.input}: {exc}", file=sys.stderr)
         return 3 if exc.limit else 1
+    from ..cells.budget import time_left
+
+    if time_left() <= 0:   # nothing left for compiling: say what was established
+        raise BudgetExhaustedError(f"the time limit was reached before the encoder was compiled; "
+                                   f"the max-min ({res.method}) is {res.status()}; no encoder "
+                                   f"written")
     enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
     rt = enc.roundtrip
     if rt is not None and not rt["equal"] and (rt["complete"] or "difference" in rt):

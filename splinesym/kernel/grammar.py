@@ -27,7 +27,6 @@ splinesym.kernel.grammar.GrammarError: cannot parse polynomial 'x - -': unexpect
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 
@@ -188,10 +187,12 @@ class _Builder:
         if len(p) > 1:  # the k - 1 products, estimated before any is computed (issue 9)
             work, terms, d = 0, 1, pdegree(p)
             nv = sum(1 for j in range(self.n) if any(e[j] for e in p))
+            mono = 1   # monomials of degree <= i d in nv variables: C(nv + i d, nv), updated
             for i in range(1, k):
-                terms *= len(p)   # terms of p**i: at most t**i and the monomials of degree i d
-                if terms > 64:
-                    terms = min(terms, math.comb(nv + i * d, min(nv, i * d)))
+                m = i * d
+                for j in range(m - d + 1, m + 1):
+                    mono = mono * (nv + j) // j
+                terms = min(terms * len(p), mono)   # terms of p**i
                 work += terms * len(p)
                 if work > self.caps.max_work:
                     raise self.error(f"the power ({len(p)} terms)**{k} exceeds the work cap "

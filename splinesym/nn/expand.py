@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import progress
 from ..cells import Budget
-from ..errors import UnsupportedModelError
+from ..errors import BudgetExhaustedError, UnsupportedModelError
 from ..piecewise import Engine, PArray
 from ..poly import PolyRing, poly_degree_in
 from ..spline import Piece, Spline
@@ -78,6 +78,10 @@ class SplineBackend(Backend):
         used0 = self.engine.budget.cells_used
         unexp0 = len(getattr(self.engine, "unexpanded", ()))
         out = self.engine.relu(S, label)
+        if not out.partition.cells:   # every cell was left unexpanded: nothing to go on with
+            raise BudgetExhaustedError(
+                f"{self.engine.budget.exhausted_reason() or 'a limit was reached'} before any "
+                f"cell of a ReLU stage was expanded: no piece was decided")
         self.finest = out.partition
         self.stages.append({
             "stage": getattr(label, "stage", None) or "relu",
