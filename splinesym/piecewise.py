@@ -169,6 +169,11 @@ class Engine:
         #: was done); they are not carried into later layers
         self.unexpanded: list[tuple[Region, list[int], str]] = []
         self.definite_evidence: list[tuple[Poly, int, Decision]] = []
+        #: ``(partition, per-cell score systems)`` of the head whose ReLU comes next (set by
+        #: the spline backend; the structure tier of the decider uses it)
+        self.score_structure: tuple | None = None
+        #: regions shown empty while refining, with their decisions (evidence included)
+        self.empty_cells: list[tuple[Region, Decision]] = []
         root_decision = (Decision(UNDECIDED, method="symbolic") if symbolic else
                          Decision(WITNESS, tuple(Fraction(0) for _ in range(ring.nvars)),
                                   method="hint"))
@@ -300,8 +305,13 @@ class Engine:
                 seeds = [cell.witness] if cell.witness is not None else []
                 connected = (len(cell.region) == 0 or
                              self.table.all_affine(cell.region.breaks()))
+                ss = self.score_structure
+                self.decider.structure = (ss[1][ci] if ss is not None and ss[0] is part
+                                          else ())
                 enum = enumerate_cells(self.decider, cell.region, sorted(unknown), seeds,
                                        base_connected=connected)
+                self.decider.structure = ()
+                self.empty_cells.extend((enum.region(p), d) for p, d in enum.empty.items())
                 if not enum.complete:
                     complete = False
                     if enum.stopped:
@@ -326,6 +336,7 @@ class Engine:
                 new_cells.append(ch)
                 parent_of.append(ci)
                 values.append(out)
+        self.score_structure = None
         if not split:
             return PArray(self, part, values)
         newpart = Partition(new_cells, part, parent_of, [*part.notes, *notes], complete)

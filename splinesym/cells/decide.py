@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
@@ -13,6 +14,7 @@ from ..region import BreakTable, Region
 from .budget import Budget
 from .decision import (
     EMPTY_FARKAS,
+    EMPTY_PSATZ,
     EMPTY_SOLVER,
     EMPTY_SOS,
     UNDECIDED,
@@ -20,7 +22,9 @@ from .decision import (
     Decision,
     check_witness,
 )
+from .evidence import Term, check_psatz, psatz_evidence
 from .linear import affine_witness, farkas_multipliers
+from .psatz import product_certificate
 from .sample import SampleCloud, local_points, maximize_margin
 from .solver import z3_decide
 from .sos import quadratic_sos
@@ -69,6 +73,12 @@ class Decider:
         self.rng = np.random.default_rng(seed + 1)
         self.cache: dict[Region, Decision] = {}
         self.counts: Counter[str] = Counter()
+        #: score systems (:class:`.structure.ScoreSystem`) valid on the cell being refined
+        self.structure: Sequence = ()
+        #: products of at most this many factors before the margin search, then after it
+        self.psatz_factors = (3, 4)
+        #: seconds the product-certificate tier may spend on one region (each pass)
+        self.psatz_seconds = 20.0
 
     # ------------------------------------------------------------------------------------------
     def decide(self, region: Region, hints: Sequence[Sequence[Fraction]] = (),
@@ -108,6 +118,9 @@ class Decider:
                 pt = self.cloud.exact_point(i)
                 if check_witness(conds, pt):
                     return Decision(WITNESS, pt, method="sample")
+        cert = self._psatz(region, conds, self.psatz_factors[0])
+        if cert is not None:
+            return cert
         if solver and self.nvars <= self.quick_solver_vars:
             # in few variables z3 usually answers at once, before any costly search
             quick = self._solve(conds, float("nan"), linear=False,
@@ -120,7 +133,43 @@ class Decider:
             return Decision(WITNESS, pt, method="margin")
         if not solver:
             return Decision(UNDECIDED, method="deferred", margin=margin)
+        cert = self._psatz(region, conds, self.psatz_factors[1], start=self.psatz_factors[0] + 1)
+        if cert is not None:
+            return cert
         return self._solve(conds, margin, linear=False)
+
+    def _psatz(self, region: Region, conds, max_k: int, start: int = 2) -> Decision | None:
+        """Product certificates: first in the score variables of the current attention head
+        (with the structure facts), then over products of the conditions themselves."""
+        from .structure import structure_certificate
+
+        t0 = time.monotonic()
+        cap = min(self.psatz_seconds, self.budget.remaining())
+        if cap <= 0 or start > max_k:
+            return None
+        ring = self.table.ring
+        if self.structure:
+            ev = structure_certificate(self.table, region, self.structure, max_factors=max_k,
+                                       seconds=cap, start=start)
+            if ev is not None:
+                return Decision(EMPTY_PSATZ, method="structure", evidence=ev,
+                                note="product certificate with attention-structure facts")
+        keys = [k for k, _ in region]
+        factors = [g * s for g, s in conds]
+        for K in range(start, max_k + 1):
+            left = cap - (time.monotonic() - t0)
+            if left <= 0:
+                return None
+            sol = product_certificate(factors, ring, max_factors=K, seconds=left)
+            if sol is None:
+                continue
+            terms = [Term(c, tuple((keys[i], e) for i, e in enumerate(a) if e), (),
+                          None if q == ring.const(1) else q) for c, a, q in sol]
+            ev = psatz_evidence(ring, terms)
+            if check_psatz(ring, {k: (g, s) for (k, s), (g, _) in zip(region, conds)}, ev):
+                return Decision(EMPTY_PSATZ, method=f"psatz-{K}", evidence=ev,
+                                note=f"product certificate over products of <= {K} conditions")
+        return None
 
     def _decide_affine(self, conds) -> Decision:
         pt, t = affine_witness(conds, self.nvars)

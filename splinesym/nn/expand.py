@@ -56,6 +56,20 @@ class SplineBackend(Backend):
     def weight(self, w) -> np.ndarray:
         return self.engine.constant_array(w)
 
+    def scores(self, Zq, Zkv, head, scale, label: str) -> None:
+        """Record, per cell of the finest partition, the head's score system (the structure
+        tier of :mod:`splinesym.cells.structure` derives exact facts from it)."""
+        from ..cells.structure import score_systems
+
+        if not isinstance(Zq, PArray) or not isinstance(Zkv, PArray):
+            return
+        Zq, Zkv = self._on_finest(Zq), self._on_finest(Zkv)
+        if Zq.partition is not Zkv.partition:
+            return
+        per_cell = score_systems(self.engine.ring, Zq.values, Zkv.values, head, scale, label)
+        if per_cell is not None:
+            self.engine.score_structure = (Zq.partition, per_cell)
+
     def activation(self, S, kind, beta, mask, label):
         if kind != "relu":
             raise UnsupportedModelError(
