@@ -15,6 +15,9 @@ What each claim kind means and how it is re-verified:
     recorded break values are the exact values there). ``empty`` with ``multipliers``: Farkas,
     ``sum(l_k s_k g_k)`` is a constant ``<= 0`` with ``l >= 0`` not all zero. ``empty`` with a
     solver's word only, or a nonempty cell without a witness, is *reported as trusted/unverified*,
+    ``empty`` with ``method: "psatz"``: a product certificate (facts ``h_j >= 0`` each proved by
+    ``prod f^e r^2 h_j == sum of terms``, then ``sum of terms == 0`` with a nonzero term; every
+    term ``c * prod f_k^e * prod h_j^e * q^2`` with ``c >= 0``), expanded exactly;
     never as checked.
     With ``on_break`` (and ``break_multiplier`` ``mu``), the set is the part of the wall
     ``{g_k = 0}`` where the region holds: ``sum(l_j s_j g_j) + mu g_k`` must be a constant
@@ -748,6 +751,8 @@ def _check_cell(S: Subject, c, claims, results):
             _expect(s * v > 0, f"witness violates g{k} {'>' if s > 0 else '<'} 0 "
                     f"(value {v})")
         return CHECKED, f"nonempty: witness satisfies all {len(conds)} strict conditions"
+    if value == "empty" and ev.get("method") == "psatz":
+        return _check_psatz(S, region, ev)
     if value == "empty":
         on = ev.get("on_break")
         where = ""
@@ -778,6 +783,93 @@ def _check_cell(S: Subject, c, claims, results):
         _expect(const <= 0, f"the combination is the positive constant {const}")
         return CHECKED, f"empty{where}: Farkas combination is a constant <= 0"
     raise CertificateFormatError(f"cell claim value must be 'nonempty' or 'empty', got {value!r}")
+
+
+def _psatz_int(v, what: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise CertificateFormatError(f"{what} must be an integer, got {v!r}")
+    return v
+
+
+def _psatz_term(S: Subject, region: dict, facts: list, t, cache: dict) -> dict:
+    """``c * prod f_k^e * prod h_j^e * q^2`` of one TERM, exactly (every precondition checked:
+    ``c >= 0`` rational, ``k`` a condition of the region, fact index an earlier fact, ``e >= 1``
+    integers)."""
+    if not isinstance(t, dict):
+        raise CertificateFormatError("a psatz term must be an object")
+    c = _num(t.get("c"), "c")
+    _expect(c >= 0, f"term coefficient {c} is negative")
+    n = S.nvars
+    p = pconst(c, n)
+    for item in t.get("conditions", []):
+        if not isinstance(item, list) or len(item) != 2:
+            raise CertificateFormatError("conditions must be [k, e] pairs")
+        k, e = _psatz_int(item[0], "condition index"), _psatz_int(item[1], "exponent")
+        _expect(k in region, f"g{k} is not a condition of the region")
+        _expect(e >= 1, f"exponent {e} of condition {k} is not a positive integer")
+        key = ("f", k, e)
+        if key not in cache:
+            cache[key] = ppow(pscale(S.breaks[k], Fraction(region[k])), e, n)
+        p = pmul(p, cache[key])
+    for item in t.get("facts", []):
+        if not isinstance(item, list) or len(item) != 2:
+            raise CertificateFormatError("facts must be [j, e] pairs")
+        j, e = _psatz_int(item[0], "fact index"), _psatz_int(item[1], "exponent")
+        _expect(0 <= j < len(facts), f"fact {j} is not an earlier fact")
+        _expect(e >= 1, f"exponent {e} of fact {j} is not a positive integer")
+        p = pmul(p, ppow(facts[j], e, n))
+    q = parse_poly(t.get("square", "1"), S.names)
+    return pmul(p, pmul(q, q))
+
+
+def _psatz_sum(S, region, facts, terms, cache) -> tuple[dict, bool]:
+    """Sum of the TERMs, and whether one of them has ``c > 0`` and is not identically 0."""
+    if not isinstance(terms, list):
+        raise CertificateFormatError("terms must be a list")
+    total: dict = {}
+    nonzero = False
+    for t in terms:
+        p = _psatz_term(S, region, facts, t, cache)
+        nonzero = nonzero or (bool(p) and _num(t.get("c"), "c") > 0)
+        padd_into(total, p)
+    return total, nonzero
+
+
+def _check_psatz(S: Subject, region: dict, ev: dict):
+    """Product (Positivstellensatz-style) evidence that a region is empty.
+
+    Lemma. Let the region be ``{f_k = s_k g_k > 0}`` (open). (1) If ``(prod f_k^e) r^2 h ==
+    sum TERMs`` identically with every TERM ``>= 0`` on the region and ``r != 0``, then
+    ``h >= 0`` on the region: on the dense open subset where ``r != 0`` the multiplier is
+    positive, and ``h`` is continuous. (2) If ``sum TERMs == 0`` identically, every TERM is
+    ``>= 0`` on the region (products of positive conditions, of facts ``>= 0``, of squares, with
+    ``c >= 0``) and one TERM is a nonzero polynomial, then the region is empty: all TERMs vanish
+    on it, and a nonzero polynomial cannot vanish on a nonempty open set.
+    """
+    cache: dict = {}
+    facts: list = []
+    raw = ev.get("facts", [])
+    if not isinstance(raw, list):
+        raise CertificateFormatError("facts must be a list")
+    for j, f in enumerate(raw):
+        if not isinstance(f, dict) or not isinstance(f.get("multiplier"), dict):
+            raise CertificateFormatError(f"fact {j}: needs poly, multiplier and terms")
+        h = parse_poly(f.get("poly"), S.names)
+        m = f["multiplier"]
+        r = parse_poly(m.get("square", "1"), S.names)
+        _expect(bool(r), f"fact {j}: the multiplier's square is zero")
+        lhs = _psatz_term(S, region, facts, {"c": "1", "conditions": m.get("conditions", []),
+                                             "facts": [], "square": m.get("square", "1")}, cache)
+        lhs = pmul(lhs, h)
+        rhs, _ = _psatz_sum(S, region, facts, f.get("terms"), cache)
+        _expect(psub(lhs, rhs) == {}, f"fact {j}: the identity prod f^e r^2 h = sum of terms "
+                                      "does not hold")
+        facts.append(h)
+    total, nonzero = _psatz_sum(S, region, facts, ev.get("terms"), cache)
+    _expect(total == {}, "the terms do not add up to 0")
+    _expect(nonzero, "no term with c > 0 is a nonzero polynomial")
+    return CHECKED, (f"empty: product certificate, {len(ev['terms'])} terms and {len(facts)} "
+                     "facts, expanded exactly")
 
 
 # ---- degree ----------------------------------------------------------------------------------

@@ -312,6 +312,7 @@ class Engine:
                                        base_connected=connected)
                 self.decider.structure = ()
                 self.empty_cells.extend((enum.region(p), d) for p, d in enum.empty.items())
+                self.empty_cells.extend(enum.extra_empty)
                 if not enum.complete:
                     complete = False
                     if enum.stopped:

@@ -79,6 +79,8 @@ class Decider:
         self.psatz_factors = (3, 4)
         #: seconds the product-certificate tier may spend on one region (each pass)
         self.psatz_seconds = 20.0
+        #: seconds the score-space witness search may spend on one region
+        self.witness_seconds = 5.0
 
     # ------------------------------------------------------------------------------------------
     def decide(self, region: Region, hints: Sequence[Sequence[Fraction]] = (),
@@ -121,6 +123,13 @@ class Decider:
         cert = self._psatz(region, conds, self.psatz_factors[0])
         if cert is not None:
             return cert
+        if self.structure:
+            from .structure import structure_witness
+
+            pt = structure_witness(self.table, region, self.structure, self.rng,
+                                   seconds=min(self.witness_seconds, self.budget.remaining()))
+            if pt is not None:
+                return Decision(WITNESS, pt, method="score-space")
         if solver and self.nvars <= self.quick_solver_vars:
             # in few variables z3 usually answers at once, before any costly search
             quick = self._solve(conds, float("nan"), linear=False,

@@ -334,3 +334,81 @@ def score_systems(ring: PolyRing, Zq_values, Zkv_values, head, scale,
         same = len(U) == len(V) and all(a == b for ru, rv in zip(U, V) for a, b in zip(ru, rv))
         out.append([ScoreSystem(U, V if not same else U, A, same, label)])
     return out
+
+
+def _relation_zero(rel_f, T0, T1, steps: int = 60):
+    """Bisection on the segment T0 -> T1 (float score vectors) for a zero of ``rel_f``."""
+    f0, f1 = rel_f(T0), rel_f(T1)
+    if f0 == 0:
+        return T0
+    if f0 * f1 > 0:
+        return None
+    lo, hi = 0.0, 1.0
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        fm = rel_f(T0 + mid * (T1 - T0))
+        if fm * f0 > 0:
+            lo = mid
+        else:
+            hi = mid
+    return T0 + lo * (T1 - T0)
+
+
+def structure_witness(table, region: Region, systems: Sequence[ScoreSystem], rng, *,
+                      targets: int = 40, seconds: float = 5.0):
+    """A witness of ``region`` found in score space: pick score values with the region's signs
+    (on the relations between scores, by bisection), solve ``sigma(x) = target`` for ``x`` by
+    nonlinear least squares, round, and check exactly. Returns a rational point or None.
+    """
+    import numpy as np
+    from scipy.optimize import least_squares
+
+    from ..poly import FloatEvaluator
+    from .linear import rationalize_point
+
+    t0 = time.monotonic()
+    b = _Builder(table.ring, systems)
+    signs = b.add_conditions(table, region)
+    if not signs:
+        return None
+    for s, sy in enumerate(b.systems):
+        if sy.self_attention:
+            _binet_facts(b, s, sy)
+    idx = sorted(signs)
+    sg = np.array([signs[n][1] for n in idx], dtype=float)
+    nv = table.ring.nvars
+    ev = FloatEvaluator([b.sigma[n] for n in idx], nv)
+    jev = FloatEvaluator([b.sigma[n].derivative(i) for n in idx for i in range(nv)], nv)
+    rels = [FloatEvaluator([r], len(b.tvars)) for r in b.relations]
+    conds = table.conditions(region)
+    ntv = len(b.tvars)
+
+    def full(vals):
+        T = rng.standard_normal(ntv)
+        T[idx] = vals
+        return T
+
+    cand = [full(sg * np.exp(rng.standard_normal(len(idx)))) for _ in range(2 * targets)]
+    goals = []
+    if rels:
+        rf = rels[0]
+        for T0, T1 in zip(cand[::2], cand[1::2]):
+            z = _relation_zero(lambda T: float(rf(T[None, :])[0, 0]), T0, T1)
+            if z is not None:
+                goals.append(z[idx])
+    else:
+        goals = [c[idx] for c in cand[:targets]]
+    for goal in goals:
+        if time.monotonic() - t0 > seconds:
+            return None
+        x0 = rng.standard_normal(nv)
+        res = least_squares(lambda x: ev(x[None, :])[0] - goal, x0,
+                            jac=lambda x: jev(x[None, :])[0].reshape(len(idx), nv),
+                            method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200)
+        x = res.x
+        if (ev(x[None, :])[0] * sg).min() <= 0:
+            continue
+        pt = rationalize_point(x, conds)
+        if pt is not None:
+            return pt
+    return None

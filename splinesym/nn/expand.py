@@ -156,8 +156,8 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     out = forward(model, be, X, Y)
     if not isinstance(out, PArray):  # a model with no nonlinearity at all
         out = PArray(eng, eng.root, [eng.lift_constant(out)])
-    pieces = [Piece(c.region, tuple(v.reshape(-1)), c.decision.witness, c.decision.status,
-                    c.decision.note) for c, v in zip(out.partition.cells, out.values)]
+    pieces = [Piece.decided(c.region, tuple(v.reshape(-1)), c.decision)
+              for c, v in zip(out.partition.cells, out.values)]
     notes = list(out.partition.notes)
     if model.dropped_layernorm:
         notes.insert(0, "LAYER NORMALISATION DROPPED (not piecewise polynomial): "
@@ -174,7 +174,8 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
                      "pieces do not cover them")
     sp = Spline(ring, variables, model.output_names(), list(eng.table.polys), pieces,
                 [list(lb) for lb in eng.table.labels],
-                out.partition.complete and not symbols and reason is None, notes)
+                out.partition.complete and not symbols and reason is None, notes,
+                empty=list(eng.empty_cells))
     if merge:
         sp = sp.merge()
     sp.stats = {
