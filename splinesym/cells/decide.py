@@ -80,7 +80,7 @@ class Decider:
         #: seconds the product-certificate tier may spend on one region (each pass)
         self.psatz_seconds = 20.0
         #: seconds the score-space witness search may spend on one region
-        self.witness_seconds = 5.0
+        self.witness_seconds = 3.0
 
     # ------------------------------------------------------------------------------------------
     def decide(self, region: Region, hints: Sequence[Sequence[Fraction]] = (),
@@ -120,6 +120,18 @@ class Decider:
                 pt = self.cloud.exact_point(i)
                 if check_witness(conds, pt):
                     return Decision(WITNESS, pt, method="sample")
+        if solver and self.nvars <= self.quick_solver_vars:
+            # in few variables z3 usually answers at once: a witness, or "unsat" -- which is
+            # then turned into a product certificate when one is found (the solver's word,
+            # trusted, is the last resort)
+            quick = self._solve(conds, float("nan"), linear=False,
+                                seconds=min(self.quick_solver_seconds,
+                                            self.budget.solver_seconds()))
+            if quick.status == WITNESS:
+                return quick
+            if quick.status == EMPTY_SOLVER:
+                cert = self._psatz(region, conds, self.psatz_factors[1])
+                return cert if cert is not None else quick
         cert = self._psatz(region, conds, self.psatz_factors[0])
         if cert is not None:
             return cert
@@ -130,13 +142,6 @@ class Decider:
                                    seconds=min(self.witness_seconds, self.budget.remaining()))
             if pt is not None:
                 return Decision(WITNESS, pt, method="score-space")
-        if solver and self.nvars <= self.quick_solver_vars:
-            # in few variables z3 usually answers at once, before any costly search
-            quick = self._solve(conds, float("nan"), linear=False,
-                                seconds=min(self.quick_solver_seconds,
-                                            self.budget.solver_seconds()))
-            if quick.status != UNDECIDED:
-                return quick
         pt, margin = self._search(region, conds, hints)
         if pt is not None:
             return Decision(WITNESS, pt, method="margin")
@@ -145,7 +150,28 @@ class Decider:
         cert = self._psatz(region, conds, self.psatz_factors[1], start=self.psatz_factors[0] + 1)
         if cert is not None:
             return cert
+        if self.structure:
+            d = self._solve_scores(region)
+            if d is not None:
+                return d
         return self._solve(conds, margin, linear=False)
+
+    def _solve_scores(self, region: Region) -> Decision | None:
+        """z3 on the region relaxed to the score variables (with the structure facts): its
+        "unsat" is trusted, not re-checked."""
+        from .solver import z3_relaxation
+        from .structure import score_problem
+
+        prob = score_problem(self.table, region, self.structure)
+        if prob is None:
+            return None
+        ring, strict, facts, rels = prob
+        secs = self.budget.solver_seconds()
+        if z3_relaxation(ring, strict, facts, rels, secs) == "unsat":
+            return Decision(EMPTY_SOLVER, method="z3-scores",
+                            note="z3 said unsat in the score variables, with the proved "
+                                 "structure facts (trusted, not re-checked)")
+        return None
 
     def _psatz(self, region: Region, conds, max_k: int, start: int = 2) -> Decision | None:
         """Product certificates: first in the score variables of the current attention head
@@ -159,7 +185,7 @@ class Decider:
         ring = self.table.ring
         if self.structure:
             ev = structure_certificate(self.table, region, self.structure, max_factors=max_k,
-                                       seconds=cap, start=start)
+                                       seconds=cap / 2, start=start)
             if ev is not None:
                 return Decision(EMPTY_PSATZ, method="structure", evidence=ev,
                                 note="product certificate with attention-structure facts")

@@ -33,7 +33,8 @@ from ..region import Region, poly_key
 from .evidence import Fact, Term, check_psatz, psatz_evidence
 from .psatz import product_certificate
 
-__all__ = ["ScoreSystem", "diagonalize", "structure_certificate", "score_systems"]
+__all__ = ["ScoreSystem", "diagonalize", "structure_certificate", "score_systems",
+           "structure_witness", "score_problem"]
 
 Matrix = tuple[tuple[Fraction, ...], ...]
 
@@ -412,3 +413,23 @@ def structure_witness(table, region: Region, systems: Sequence[ScoreSystem], rng
         if pt is not None:
             return pt
     return None
+
+
+def score_problem(table, region: Region, systems: Sequence[ScoreSystem]):
+    """The region relaxed to the score variables: ``(ring, strict conditions, facts >= 0,
+    relations == 0)``, all polynomials in the scores, or None when no condition is a score.
+
+    Every point ``x`` of the region maps to scores ``sigma(x)`` satisfying all of them (the
+    facts are proved, the relations are identities), so an infeasible relaxation shows the
+    region empty.
+    """
+    b = _Builder(table.ring, systems)
+    signs = b.add_conditions(table, region)
+    if not signs:
+        return None
+    nfac = len(b.factors)
+    for s, sy in enumerate(b.systems):
+        if sy.self_attention:
+            _aczel_facts(b, s, sy, signs)
+            _binet_facts(b, s, sy)
+    return b.T, b.factors[:nfac], b.factors[nfac:], list(b.relations)
