@@ -147,14 +147,26 @@ class Decider:
             return Decision(WITNESS, pt, method="margin")
         if not solver:
             return Decision(UNDECIDED, method="deferred", margin=margin)
+        return self._last_resort(region, conds, margin)
+
+    def _last_resort(self, region: Region, conds, margin: float) -> Decision:
+        """z3 (in the score variables first when the structure is known), with the costlier
+        product certificates (K = 4) tried on what z3 does not show nonempty: a certificate
+        replaces z3's "unsat", which stays the trusted last word."""
+        trusted = self._solve_scores(region) if self.structure else None
+        d = None
+        if trusted is None:
+            d = self._solve(conds, margin, linear=False)
+            if d.status == WITNESS:
+                return d
+            if d.status == EMPTY_SOLVER:
+                trusted = d
         cert = self._psatz(region, conds, self.psatz_factors[1], start=self.psatz_factors[0] + 1)
         if cert is not None:
             return cert
-        if self.structure:
-            d = self._solve_scores(region)
-            if d is not None:
-                return d
-        return self._solve(conds, margin, linear=False)
+        if trusted is not None:
+            return trusted
+        return d if d is not None else self._solve(conds, margin, linear=False)
 
     def _solve_scores(self, region: Region) -> Decision | None:
         """z3 on the region relaxed to the score variables (with the structure facts): its

@@ -403,7 +403,7 @@ def structure_witness(table, region: Region, systems: Sequence[ScoreSystem], rng
         if time.monotonic() - t0 > seconds:
             return None
         x0 = rng.standard_normal(nv)
-        res = least_squares(lambda x: ev(x[None, :])[0] - goal, x0,
+        res = least_squares(lambda x, goal=goal: ev(x[None, :])[0] - goal, x0,
                             jac=lambda x: jev(x[None, :])[0].reshape(len(idx), nv),
                             method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200)
         x = res.x
