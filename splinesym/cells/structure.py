@@ -370,8 +370,8 @@ def structure_witness(table, region: Region, systems: Sequence[ScoreSystem], rng
     t0 = time.monotonic()
     b = _Builder(table.ring, systems)
     signs = b.add_conditions(table, region)
-    if not signs:
-        return None
+    if not signs or len(signs) < len(region):
+        return None        # some condition is not a score: targets in score space miss it
     for s, sy in enumerate(b.systems):
         if sy.self_attention:
             _binet_facts(b, s, sy)
@@ -433,3 +433,4 @@ def score_problem(table, region: Region, systems: Sequence[ScoreSystem]):
             _aczel_facts(b, s, sy, signs)
             _binet_facts(b, s, sy)
     return b.T, b.factors[:nfac], b.factors[nfac:], list(b.relations)
+

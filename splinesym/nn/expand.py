@@ -68,7 +68,7 @@ class SplineBackend(Backend):
             return
         per_cell = score_systems(self.engine.ring, Zq.values, Zkv.values, head, scale, label)
         if per_cell is not None:
-            self.engine.score_structure = (Zq.partition, per_cell)
+            self.engine.score_structures.append((Zq.partition, per_cell))
 
     def activation(self, S, kind, beta, mask, label):
         if kind != "relu":
