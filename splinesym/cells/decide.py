@@ -138,8 +138,8 @@ class Decider:
         if self.structure:
             from .structure import structure_witness
 
-            pt = structure_witness(self.table, region, self.structure, self.rng,
-                                   seconds=min(self.witness_seconds, self.budget.remaining()))
+            pt = self._guarded(structure_witness, self.table, region, self.structure, self.rng,
+                               seconds=min(self.witness_seconds, self.budget.remaining()))
             if pt is not None:
                 return Decision(WITNESS, pt, method="score-space")
         pt, margin = self._search(region, conds, hints)
@@ -174,7 +174,7 @@ class Decider:
         from .solver import z3_relaxation
         from .structure import score_problem
 
-        prob = score_problem(self.table, region, self.structure)
+        prob = self._guarded(score_problem, self.table, region, self.structure)
         if prob is None:
             return None
         ring, strict, facts, rels = prob
@@ -184,6 +184,15 @@ class Decider:
                             note="z3 said unsat in the score variables, with the proved "
                                  "structure facts (trusted, not re-checked)")
         return None
+
+    def _guarded(self, fn, *args, **kw):
+        """Run a structure-tier search; a numerical failure of the search (never of a check)
+        only means that this tier found nothing (counted under ``structure-error``)."""
+        try:
+            return fn(*args, **kw)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError, MemoryError):
+            self.counts["structure-error"] += 1
+            return None
 
     def _psatz(self, region: Region, conds, max_k: int, start: int = 2) -> Decision | None:
         """Product certificates: first in the score variables of the current attention head
@@ -196,8 +205,8 @@ class Decider:
             return None
         ring = self.table.ring
         if self.structure:
-            ev = structure_certificate(self.table, region, self.structure, max_factors=max_k,
-                                       seconds=cap / 2, start=start)
+            ev = self._guarded(structure_certificate, self.table, region, self.structure,
+                               max_factors=max_k, seconds=cap / 2, start=start)
             if ev is not None:
                 return Decision(EMPTY_PSATZ, method="structure", evidence=ev,
                                 note="product certificate with attention-structure facts")
