@@ -135,16 +135,17 @@ class Decider:
         cert = self._psatz(region, conds, self.psatz_factors[0])
         if cert is not None:
             return cert
+        pt, margin = self._search(region, conds, hints)
+        if pt is not None:
+            return Decision(WITNESS, pt, method="margin")
         if self.structure:
+            # thin cells the margin search misses: targets in score space, then x
             from .structure import structure_witness
 
             pt = self._guarded(structure_witness, self.table, region, self.structure, self.rng,
                                seconds=min(self.witness_seconds, self.budget.remaining()))
             if pt is not None:
                 return Decision(WITNESS, pt, method="score-space")
-        pt, margin = self._search(region, conds, hints)
-        if pt is not None:
-            return Decision(WITNESS, pt, method="margin")
         if not solver:
             return Decision(UNDECIDED, method="deferred", margin=margin)
         return self._last_resort(region, conds, margin)
