@@ -170,6 +170,13 @@ class Engine:
         #: was done); they are not carried into later layers
         self.unexpanded: list[tuple[Region, list[int], str]] = []
         self.definite_evidence: list[tuple[Poly, int, Decision]] = []
+        #: ``(partition, per-cell score systems)`` of every attention head so far (set by the
+        #: spline backend). A head's system holds on the cells of its partition and on all
+        #: their refinements; the structure tier of the decider uses them
+        self.score_structures: list[tuple] = []
+        self._structure_maps: dict = {}
+        #: regions shown empty while refining, with their decisions (evidence included)
+        self.empty_cells: list[tuple[Region, Decision]] = []
         root_decision = (Decision(UNDECIDED, method="symbolic") if symbolic else
                          Decision(WITNESS, tuple(Fraction(0) for _ in range(ring.nvars)),
                                   method="hint"))
@@ -302,8 +309,12 @@ class Engine:
                 seeds = [cell.witness] if cell.witness is not None else []
                 connected = (len(cell.region) == 0 or
                              self.table.all_affine(cell.region.breaks()))
+                self.decider.structure = self._structures_of(part, ci)
                 enum = enumerate_cells(self.decider, cell.region, sorted(unknown), seeds,
                                        base_connected=connected)
+                self.decider.structure = ()
+                self.empty_cells.extend((enum.region(p), d) for p, d in enum.empty.items())
+                self.empty_cells.extend(enum.extra_empty)
                 if not enum.complete:
                     complete = False
                     if enum.stopped:
@@ -328,10 +339,26 @@ class Engine:
                 new_cells.append(ch)
                 parent_of.append(ci)
                 values.append(out)
+        self._structure_maps = {}
         if not split:
             return PArray(self, part, values)
         newpart = Partition(new_cells, part, parent_of, [*part.notes, *notes], complete)
         return PArray(self, newpart, values)
+
+    def _structures_of(self, part: Partition, ci: int) -> list:
+        """The score systems valid on cell ``ci`` of ``part`` (from it or its ancestors)."""
+        cache = self._structure_maps
+        lines = part.ancestry()
+        out = []
+        for n, (older, per_cell) in enumerate(self.score_structures):
+            if older is part:
+                out.extend(per_cell[ci])
+            elif any(p is older for p in lines):
+                key = (id(part), n)
+                if key not in cache:
+                    cache[key] = part.map_from(older)
+                out.extend(per_cell[cache[key][ci]])
+        return out
 
     def cell_is_affine(self, cell: Cell) -> bool:
         return all(is_affine(self.table[k]) for k in cell.region.breaks())

@@ -38,13 +38,31 @@ __all__ = ["Piece", "Spline"]
 
 @dataclass(frozen=True)
 class Piece:
-    """A region, the output polynomials on it, and how the region is known to be real."""
+    """A region, the output polynomials on it, and how the region is known to be real.
+
+    ``decision`` is the full :class:`~splinesym.cells.decision.Decision` that labelled the
+    region (with its evidence: witness, Farkas multipliers, sums of squares, product
+    certificate), when there is one; ``witness``/``status``/``note`` repeat its main fields.
+    """
 
     region: Region
     values: tuple[Poly, ...]
     witness: tuple[Fraction, ...] | None = None
     status: str = WITNESS
     note: str = ""
+    decision: Decision | None = field(default=None, compare=False)
+
+    @classmethod
+    def decided(cls, region: Region, values: tuple[Poly, ...], d: Decision) -> Piece:
+        """A piece labelled by the decision ``d`` (which it keeps, with its evidence)."""
+        return cls(region, values, d.witness, d.status, d.note, d)
+
+    def as_decision(self) -> Decision:
+        """The decision behind this piece (rebuilt from its fields when none was kept)."""
+        if self.decision is not None:
+            return self.decision
+        return Decision(self.status if self.status != "given" else UNDECIDED, self.witness,
+                        note=self.note)
 
 
 @dataclass
@@ -84,6 +102,9 @@ class Spline:
     #: regions a budget left unexpanded: ``(conditions as [(break string, sign)], pending
     #: breaks as strings, what was done)``; the pieces do not cover them
     unexpanded: list = field(default_factory=list)
+    #: sign patterns shown empty while the pieces were found: ``(Region, Decision)`` with the
+    #: decision's evidence (Farkas multipliers, product certificate, or the solver's word)
+    empty: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         state = "complete" if self.complete else "INCOMPLETE"
@@ -149,9 +170,10 @@ class Spline:
                 continue
             d = dec.decide(p.region)
             if d.nonempty:
-                pieces.append(replace(p, witness=d.witness, status=WITNESS))
+                pieces.append(replace(p, witness=d.witness, status=WITNESS, decision=d))
             elif d.empty:
-                pieces.append(replace(p, status=d.status, witness=None, note=d.note))
+                pieces.append(replace(p, status=d.status, witness=None, note=d.note,
+                                      decision=d))
             else:
                 pieces.append(replace(p, status=p.status if p.status == "given" else UNDECIDED))
         return replace(self, pieces=pieces)
@@ -257,15 +279,26 @@ class Spline:
                         for k, _s in p.region:
                             by_rest[(k, p.region.drop(k))] = i
             pieces = [p for i, p in enumerate(pieces) if i not in used] + merged
-        used_breaks = sorted({k for p in pieces for k, _ in p.region})
+        used_breaks = sorted({k for p in pieces for k, _ in p.region}
+                             | {k for r, _ in self.empty for k, _ in r})
         return self._reindex(pieces, used_breaks)
 
     def _reindex(self, pieces: list[Piece], keep: list[int]) -> Spline:
+        from .cells.evidence import remap_psatz
+
         new = {k: i for i, k in enumerate(keep)}
-        pieces = [replace(p, region=Region({new[k]: s for k, s in p.region})) for p in pieces]
+
+        def move(d: Decision | None) -> Decision | None:
+            if d is None or d.evidence is None:
+                return d
+            return replace(d, evidence=remap_psatz(d.evidence, new))
+
+        pieces = [replace(p, region=Region({new[k]: s for k, s in p.region}),
+                          decision=move(p.decision)) for p in pieces]
+        empty = [(Region({new[k]: s for k, s in r}), move(d)) for r, d in self.empty]
         labels = [self.break_labels[k] if k < len(self.break_labels) else [] for k in keep]
         return replace(self, breaks=[self.breaks[k] for k in keep], pieces=pieces,
-                       break_labels=labels)
+                       break_labels=labels, empty=empty)
 
     def _engine_view(self, budget: Budget | None = None):
         """An engine whose break table starts with this spline's breaks, and the partition."""
@@ -274,9 +307,7 @@ class Spline:
         eng = Engine(self.ring, budget)
         for b in self.breaks:
             eng.table.add(b)
-        cells = [Cell(p.region, Decision(p.status if p.status in (WITNESS, UNDECIDED)
-                                         else UNDECIDED, p.witness))
-                 for p in self.pieces]
+        cells = [Cell(p.region, p.as_decision()) for p in self.pieces]
         return eng, Partition(cells, eng.root, [0] * len(cells))
 
     def _combine(self, other: Spline, op, outputs=None, budget: Budget | None = None) -> Spline:
@@ -299,8 +330,7 @@ class Spline:
                 d = eng.decider.decide(reg, [pa.witness, pb.witness])
                 if d.empty:
                     continue
-                pieces.append(Piece(reg, tuple(op(pa.values, pb.values)), d.witness, d.status,
-                                    d.note))
+                pieces.append(Piece.decided(reg, tuple(op(pa.values, pb.values)), d))
         return Spline(self.ring, self.variables, outputs or self.outputs, list(eng.table.polys),
                       pieces, [[] for _ in eng.table.polys], complete,
                       [*self.notes, *other.notes])
@@ -340,8 +370,8 @@ class Spline:
         return self._from_parray(eng, out)
 
     def _from_parray(self, eng, arr) -> Spline:
-        pieces = [Piece(c.region, tuple(v.reshape(-1)), c.decision.witness, c.decision.status,
-                        c.decision.note) for c, v in zip(arr.partition.cells, arr.values)]
+        pieces = [Piece.decided(c.region, tuple(v.reshape(-1)), c.decision)
+                  for c, v in zip(arr.partition.cells, arr.values)]
         return Spline(self.ring, self.variables, self.outputs, list(eng.table.polys), pieces,
                       [list(lb) for lb in eng.table.labels],
                       self.complete and arr.partition.complete,
@@ -383,7 +413,7 @@ class Spline:
             reg = enum.region(pat)
             for p, vals in zip(self.pieces, values):
                 if all(self._holds(subs[k], facts[k], reg, s) for k, s in p.region):
-                    pieces.append(Piece(reg, vals, d.witness, d.status, d.note))
+                    pieces.append(Piece.decided(reg, vals, d))
                     break
         return Spline(ring, list(ring.names), self.outputs, list(eng.table.polys), pieces,
                       [[] for _ in eng.table.polys], complete, notes)

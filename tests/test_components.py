@@ -281,8 +281,8 @@ def test_empty_refinements_are_pruned_with_core_labels():
     d, m, sp = expanded("transformer_1_1")
     dec = sp.stats["decisions"]
     assert any(k.startswith("empty-") for k in dec)
-    assert set(k.split(":")[0] for k in dec) <= {"witness", "empty-farkas", "empty-solver",
-                                                 "undecided"}
+    assert set(k.split(":")[0] for k in dec) <= {"witness", "empty-farkas", "empty-psatz",
+                                                 "empty-solver", "undecided"}
     stages = [s["stage"] for s in sp.stats["stages"]]
     assert stages == ["encoder 1 self-attention head 1", "encoder 1 FFN",
                       "decoder 1 self-attention head 1", "decoder 1 cross-attention head 1",

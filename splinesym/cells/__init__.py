@@ -2,7 +2,8 @@
 
 Tiers, cheapest first (DESIGN.md §4): exact check of known points, vectorised sampling, exact LP for
 affine conditions (witness or Farkas certificate), the Veronese lift as an exact emptiness filter,
-margin optimisation, exact sums of squares for quadratics, z3's nonlinear real arithmetic, and
+product (Positivstellensatz-style) certificates, margin optimisation, exact sums of squares
+for quadratics, z3's nonlinear real arithmetic, and
 finally ``undecided``. Every :class:`Decision` says which tier decided it and carries its evidence.
 """
 
@@ -10,6 +11,7 @@ from .budget import Budget
 from .decide import Decider
 from .decision import (
     EMPTY_FARKAS,
+    EMPTY_PSATZ,
     EMPTY_SOLVER,
     EMPTY_SOS,
     UNDECIDED,
@@ -27,6 +29,7 @@ __all__ = [
     "Decision",
     "WITNESS",
     "EMPTY_FARKAS",
+    "EMPTY_PSATZ",
     "EMPTY_SOLVER",
     "EMPTY_SOS",
     "UNDECIDED",

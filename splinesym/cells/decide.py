@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
@@ -14,6 +15,7 @@ from ..region import BreakTable, Region
 from .budget import Budget
 from .decision import (
     EMPTY_FARKAS,
+    EMPTY_PSATZ,
     EMPTY_SOLVER,
     EMPTY_SOS,
     UNDECIDED,
@@ -21,7 +23,9 @@ from .decision import (
     Decision,
     check_witness,
 )
+from .evidence import Term, check_psatz, psatz_evidence
 from .linear import affine_witness, farkas_multipliers
+from .psatz import product_certificate
 from .sample import SampleCloud, local_points, maximize_margin
 from .solver import z3_decide
 from .sos import quadratic_sos
@@ -70,6 +74,14 @@ class Decider:
         self.rng = np.random.default_rng(seed + 1)
         self.cache: dict[Region, Decision] = {}
         self.counts: Counter[str] = Counter()
+        #: score systems (:class:`.structure.ScoreSystem`) valid on the cell being refined
+        self.structure: Sequence = ()
+        #: products of at most this many factors before the margin search, then after it
+        self.psatz_factors = (3, 4)
+        #: seconds the product-certificate tier may spend on one region (each pass)
+        self.psatz_seconds = 20.0
+        #: seconds the score-space witness search may spend on one region
+        self.witness_seconds = 3.0
 
     # ------------------------------------------------------------------------------------------
     def decide(self, region: Region, hints: Sequence[Sequence[Fraction]] = (),
@@ -111,18 +123,112 @@ class Decider:
                 if check_witness(conds, pt):
                     return Decision(WITNESS, pt, method="sample")
         if solver and self.nvars <= self.quick_solver_vars:
-            # in few variables z3 usually answers at once, before any costly search
+            # in few variables z3 usually answers at once: a witness, or "unsat" -- which is
+            # then turned into a product certificate when one is found (the solver's word,
+            # trusted, is the last resort)
             quick = self._solve(conds, float("nan"), linear=False,
                                 seconds=min(self.quick_solver_seconds,
                                             self.budget.solver_seconds()))
-            if quick.status != UNDECIDED:
+            if quick.status == WITNESS:
                 return quick
+            if quick.status == EMPTY_SOLVER:
+                cert = self._psatz(region, conds, self.psatz_factors[1])
+                return cert if cert is not None else quick
+        cert = self._psatz(region, conds, self.psatz_factors[0])
+        if cert is not None:
+            return cert
         pt, margin = self._search(region, conds, hints)
         if pt is not None:
             return Decision(WITNESS, pt, method="margin")
+        if self.structure:
+            # thin cells the margin search misses: targets in score space, then x
+            from .structure import structure_witness
+
+            pt = self._guarded(structure_witness, self.table, region, self.structure, self.rng,
+                               seconds=min(self.witness_seconds, self.budget.remaining()))
+            if pt is not None:
+                return Decision(WITNESS, pt, method="score-space")
         if not solver:
             return Decision(UNDECIDED, method="deferred", margin=margin)
-        return self._solve(conds, margin, linear=False)
+        return self._last_resort(region, conds, margin)
+
+    def _last_resort(self, region: Region, conds, margin: float) -> Decision:
+        """z3 (in the score variables first when the structure is known), with the costlier
+        product certificates (K = 4) tried on what z3 does not show nonempty: a certificate
+        replaces z3's "unsat", which stays the trusted last word."""
+        trusted = self._solve_scores(region) if self.structure else None
+        d = None
+        if trusted is None:
+            d = self._solve(conds, margin, linear=False)
+            if d.status == WITNESS:
+                return d
+            if d.status == EMPTY_SOLVER:
+                trusted = d
+        cert = self._psatz(region, conds, self.psatz_factors[1], start=self.psatz_factors[0] + 1)
+        if cert is not None:
+            return cert
+        if trusted is not None:
+            return trusted
+        return d if d is not None else self._solve(conds, margin, linear=False)
+
+    def _solve_scores(self, region: Region) -> Decision | None:
+        """z3 on the region relaxed to the score variables (with the structure facts): its
+        "unsat" is trusted, not re-checked."""
+        from .solver import z3_relaxation
+        from .structure import score_problem
+
+        prob = self._guarded(score_problem, self.table, region, self.structure)
+        if prob is None:
+            return None
+        ring, strict, facts, rels = prob
+        secs = self.budget.solver_seconds()
+        if z3_relaxation(ring, strict, facts, rels, secs) == "unsat":
+            return Decision(EMPTY_SOLVER, method="z3-scores",
+                            note="z3 said unsat in the score variables, with the proved "
+                                 "structure facts (trusted, not re-checked)")
+        return None
+
+    def _guarded(self, fn, *args, **kw):
+        """Run a structure-tier search; a numerical failure of the search (never of a check)
+        only means that this tier found nothing (counted under ``structure-error``)."""
+        try:
+            return fn(*args, **kw)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError, MemoryError):
+            self.counts["structure-error"] += 1
+            return None
+
+    def _psatz(self, region: Region, conds, max_k: int, start: int = 2) -> Decision | None:
+        """Product certificates: first in the score variables of the current attention head
+        (with the structure facts), then over products of the conditions themselves."""
+        from .structure import structure_certificate
+
+        t0 = time.monotonic()
+        cap = min(self.psatz_seconds, self.budget.remaining())
+        if cap <= 0 or start > max_k:
+            return None
+        ring = self.table.ring
+        if self.structure:
+            ev = self._guarded(structure_certificate, self.table, region, self.structure,
+                               max_factors=max_k, seconds=cap / 2, start=start)
+            if ev is not None:
+                return Decision(EMPTY_PSATZ, method="structure", evidence=ev,
+                                note="product certificate with attention-structure facts")
+        keys = [k for k, _ in region]
+        factors = [g * s for g, s in conds]
+        for K in range(start, max_k + 1):
+            left = cap - (time.monotonic() - t0)
+            if left <= 0:
+                return None
+            sol = product_certificate(factors, ring, max_factors=K, seconds=left)
+            if sol is None:
+                continue
+            terms = [Term(c, tuple((keys[i], e) for i, e in enumerate(a) if e), (),
+                          None if q == ring.const(1) else q) for c, a, q in sol]
+            ev = psatz_evidence(ring, terms)
+            if check_psatz(ring, {k: (g, s) for (k, s), (g, _) in zip(region, conds)}, ev):
+                return Decision(EMPTY_PSATZ, method=f"psatz-{K}", evidence=ev,
+                                note=f"product certificate over products of <= {K} conditions")
+        return None
 
     def _decide_affine(self, conds) -> Decision:
         pt, t = affine_witness(conds, self.nvars)

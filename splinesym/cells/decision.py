@@ -12,10 +12,13 @@ WITNESS = "witness"
 EMPTY_FARKAS = "empty-farkas"
 EMPTY_SOLVER = "empty-solver"
 EMPTY_SOS = "empty-sos"
+EMPTY_PSATZ = "empty-psatz"
 UNDECIDED = "undecided"
 
 #: every label a cell may carry
-LABELS = (WITNESS, EMPTY_FARKAS, EMPTY_SOS, EMPTY_SOLVER, UNDECIDED)
+LABELS = (WITNESS, EMPTY_FARKAS, EMPTY_SOS, EMPTY_PSATZ, EMPTY_SOLVER, UNDECIDED)
+#: labels of emptiness with evidence the checker re-verifies exactly
+CERTIFIED_EMPTY = (EMPTY_FARKAS, EMPTY_SOS, EMPTY_PSATZ)
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,8 @@ class Decision:
     Attributes
     ----------
     status : str
-        One of ``witness``, ``empty-farkas``, ``empty-solver``, ``undecided``.
+        One of ``witness``, ``empty-farkas``, ``empty-sos``, ``empty-psatz``, ``empty-solver``,
+        ``undecided``.
     witness : tuple of Fraction or None
         A rational point satisfying every condition (status ``witness``).
     multipliers : tuple of Fraction or None
@@ -39,6 +43,9 @@ class Decision:
         Best normalised margin found (for ``undecided``).
     note : str
         Free text (why undecided, for instance).
+    evidence : dict or None
+        For ``empty-psatz``: the product certificate in its JSON form
+        (:mod:`splinesym.cells.evidence`), condition indices being break indices.
     """
 
     status: str
@@ -48,6 +55,7 @@ class Decision:
     method: str = ""
     margin: float | None = None
     note: str = field(default="", compare=False)
+    evidence: dict | None = field(default=None, compare=False)
 
     @property
     def nonempty(self) -> bool:
@@ -55,7 +63,7 @@ class Decision:
 
     @property
     def empty(self) -> bool:
-        return self.status in (EMPTY_FARKAS, EMPTY_SOS, EMPTY_SOLVER)
+        return self.status in (EMPTY_FARKAS, EMPTY_SOS, EMPTY_PSATZ, EMPTY_SOLVER)
 
 
 def check_witness(conditions: Sequence[tuple[Poly, int]], point: Sequence) -> bool:

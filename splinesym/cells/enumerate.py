@@ -65,6 +65,8 @@ class Enumeration:
     zaslavsky: int | None = None
     #: a budget stopped the enumeration: patterns beyond those listed were not examined
     stopped: bool = False
+    #: other regions shown empty on the way (one side of a break inside the base, when pruning)
+    extra_empty: list = field(default_factory=list)
 
     def region(self, pattern: Pattern) -> Region:
         return self.base.refine(dict(zip(self.breaks, pattern)))
@@ -219,6 +221,7 @@ def _pruned(decider: Decider, base: Region, breaks: list[int], seeds, base_conne
         pos = decider.decide(base.refine({k: 1}), seeds)
         if pos.empty:
             fixed[k] = -1
+            res.extra_empty.append((base.refine({k: 1}), pos))
             continue
         if not budget.take_cell():
             keep.append(k)
@@ -226,6 +229,7 @@ def _pruned(decider: Decider, base: Region, breaks: list[int], seeds, base_conne
         neg = decider.decide(base.refine({k: -1}), seeds)
         if neg.empty:
             fixed[k] = 1
+            res.extra_empty.append((base.refine({k: -1}), neg))
             continue
         keep.append(k)
     sub = enumerate_cells(decider, base, keep, seeds, base_connected=base_connected,
@@ -247,6 +251,7 @@ def _pruned(decider: Decider, base: Region, breaks: list[int], seeds, base_conne
         (res.empty if d.empty else res.cells)[fp] = d
     for p, d in sub.empty.items():
         res.empty[full(p)] = d
+    res.extra_empty.extend(sub.extra_empty)
     _add_edges(res)
     res.complete = sub.complete
     res.reason = (f"{sub.reason}; {len(fixed)} of {len(breaks)} breaks have one sign in the "

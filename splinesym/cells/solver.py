@@ -16,7 +16,7 @@ from ..poly import Poly, PolyRing
 from ..signals import z3_check
 from .decision import check_witness
 
-__all__ = ["z3_decide", "to_z3"]
+__all__ = ["z3_decide", "z3_relaxation", "to_z3"]
 
 
 def to_z3(p: Poly, zvars: Sequence):
@@ -76,3 +76,25 @@ def z3_decide(ring: PolyRing, conditions: Sequence[tuple[Poly, int]], timeout: f
         if check_witness(conditions, pt):
             return "sat", pt
     return "unknown", None
+
+
+def z3_relaxation(ring: PolyRing, strict: Sequence[Poly], nonneg: Sequence[Poly],
+                  zero: Sequence[Poly], timeout: float) -> str:
+    """z3 on ``{p > 0 for strict, h >= 0 for nonneg, r == 0 for zero}``: ``"unsat"``,
+    ``"sat"`` or ``"unknown"`` (no model: a relaxation's point is not a witness)."""
+    if timeout <= 0:
+        return "unknown"
+    zvars = [z3.Real(n) for n in ring.names]
+    solver = z3.SolverFor("QF_NRA")
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    for p in strict:
+        solver.add(to_z3(p, zvars) > 0)
+    for h in nonneg:
+        solver.add(to_z3(h, zvars) >= 0)
+    for r in zero:
+        solver.add(to_z3(r, zvars) == 0)
+    try:
+        ans = solver.check()
+    except z3.Z3Exception:
+        return "unknown"
+    return "unsat" if ans == z3.unsat else ("sat" if ans == z3.sat else "unknown")

@@ -4,6 +4,8 @@ The claims a certification produces, in order:
 
 * one ``cell`` claim per piece: ``nonempty`` with the witness and the exact break values there
   (or, without a witness, the piece's status: reported by the checker as unverified);
+* one ``cell`` claim ``empty`` per sign pattern shown empty during the expansion (its region,
+  and a product certificate, Farkas multipliers, or the solver's trusted word);
 * one ``degree`` claim: the per-piece degrees, the maximum, the model's structural bound;
 * with a model, one ``identity`` claim (method ``model-local``): at each witness the checker
   recomputes the model's polynomial with its own forward pass and compares it with the piece;
@@ -52,6 +54,10 @@ def _cell_claims(sp) -> list[dict]:
         return out
     for i, p in enumerate(sp.pieces):
         ev: dict = {"piece": i}
+        d = p.decision
+        if p.witness is None and d is not None and d.evidence is not None and d.empty:
+            out.append({"kind": "cell", "value": "empty", "evidence": {**ev, **d.evidence}})
+            continue
         if p.witness is not None:
             w = list(p.witness)
             ev["witness"] = [number_to_json(v) for v in w]
@@ -64,7 +70,22 @@ def _cell_claims(sp) -> list[dict]:
             if p.note:
                 ev["note"] = p.note
         out.append({"kind": "cell", "value": "nonempty", "evidence": ev})
+    out.extend(_empty_claim(region, d) for region, d in getattr(sp, "empty", ()))
     return out
+
+
+def _empty_claim(region, d) -> dict:
+    """A sign pattern shown empty: product certificate, Farkas multipliers or the solver's
+    (trusted) word."""
+    ev: dict = {"region": [[k, "+" if s > 0 else "-"] for k, s in region]}
+    if d.evidence is not None:
+        ev.update(d.evidence)
+    elif d.multipliers is not None:
+        ev["multipliers"] = [number_to_json(v) for v in d.multipliers]
+        ev["method"] = "Farkas"
+    else:
+        ev["solver"] = f"{d.method or 'solver'} ({d.status}; trusted, not re-checked)"
+    return {"kind": "cell", "value": "empty", "evidence": ev}
 
 
 def _degree_claim(cert) -> dict:

@@ -18,7 +18,7 @@ import os
 from fractions import Fraction
 from typing import Any
 
-from ..cells.decision import LABELS, check_witness
+from ..cells.decision import LABELS, UNDECIDED, WITNESS, Decision, check_witness
 from ..errors import InvalidInputError
 from ..limits import check_cap
 from ..poly import PolyRing
@@ -53,6 +53,8 @@ def spline_to_dict(sp: Spline) -> dict:
         })
         if p.note:
             out["pieces"][-1]["note"] = p.note
+        if p.decision is not None and p.decision.evidence is not None:
+            out["pieces"][-1]["evidence"] = p.decision.evidence
     if any(sp.break_labels):
         out["break_origins"] = [list(lb) for lb in sp.break_labels]
     out["complete"] = sp.complete
@@ -62,7 +64,64 @@ def spline_to_dict(sp: Spline) -> dict:
                              for reg, pend, what in sp.unexpanded]
     if sp.notes:
         out["notes"] = list(sp.notes)
+    if sp.empty:
+        out["empty_cells"] = [empty_cell_to_dict(r, d) for r, d in sp.empty]
     return out
+
+
+def empty_cell_to_dict(region: Region, d: Decision) -> dict:
+    """A region shown empty, with how (``status``, ``method``) and its evidence: a product
+    certificate (``evidence``, the ``psatz`` format of docs/FORMATS.md), Farkas
+    ``multipliers``, or nothing for the solver's (trusted) word."""
+    rec: dict[str, Any] = {"region": [[k, "+" if s > 0 else "-"] for k, s in region],
+                           "status": d.status, "method": d.method}
+    if d.evidence is not None:
+        rec["evidence"] = d.evidence
+    if d.multipliers is not None:
+        rec["multipliers"] = [number_to_json(v) for v in d.multipliers]
+    if d.note:
+        rec["note"] = d.note
+    return rec
+
+
+def _empty_cell_from_dict(rec: Any, field: str, nbreaks: int) -> tuple[Region, Decision]:
+    if not isinstance(rec, dict):
+        raise InvalidInputError("expected an object", field)
+    signs = _region(rec.get("region", []), f"{field}.region", nbreaks)
+    status = rec.get("status")
+    if status not in LABELS or status in (WITNESS, UNDECIDED):
+        raise InvalidInputError(f"not an emptiness label: {status!r}", f"{field}.status")
+    ev = rec.get("evidence")
+    if ev is not None and (not isinstance(ev, dict) or not isinstance(ev.get("terms"), list)):
+        raise InvalidInputError("expected psatz evidence with a list of terms",
+                                f"{field}.evidence")
+    mult = rec.get("multipliers")
+    if mult is not None:
+        if not isinstance(mult, list):
+            raise InvalidInputError("expected a list of numbers", f"{field}.multipliers")
+        mult = tuple(Fraction(parse_number(v, f"{field}.multipliers[{j}]"))
+                     for j, v in enumerate(mult))
+    return Region(signs), Decision(status, multipliers=mult, method=str(rec.get("method", "")),
+                                   note=str(rec.get("note", "")), evidence=ev)
+
+
+def _region(reg: Any, field: str, nbreaks: int) -> dict[int, int]:
+    if not isinstance(reg, list):
+        raise InvalidInputError("expected a list of [break index, sign] pairs", field)
+    signs: dict[int, int] = {}
+    for j, c in enumerate(reg):
+        if (not isinstance(c, list) or len(c) != 2 or isinstance(c[0], bool)
+                or not isinstance(c[0], int) or isinstance(c[1], bool)
+                or c[1] not in ("+", "-", 1, -1)):
+            raise InvalidInputError('expected [break index, "+" or "-"]', f"{field}[{j}]")
+        if not 0 <= c[0] < nbreaks:
+            raise InvalidInputError(f"break index {c[0]} out of range (0..{nbreaks - 1})",
+                                    f"{field}[{j}]")
+        s = 1 if c[1] in ("+", 1) else -1
+        if signs.get(c[0], s) != s:
+            raise InvalidInputError(f"break {c[0]} given both signs", field)
+        signs[c[0]] = s
+    return signs
 
 
 def _strings(data: dict, key: str, field: str) -> list[str]:
@@ -107,23 +166,7 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
         f = f"pieces[{i}]"
         if not isinstance(pd, dict):
             raise InvalidInputError("expected an object", f)
-        reg = pd.get("region", [])
-        if not isinstance(reg, list):
-            raise InvalidInputError("expected a list of [break index, sign] pairs", f"{f}.region")
-        signs: dict[int, int] = {}
-        for j, c in enumerate(reg):
-            if (not isinstance(c, list) or len(c) != 2 or isinstance(c[0], bool)
-                    or not isinstance(c[0], int) or isinstance(c[1], bool)
-                    or c[1] not in ("+", "-", 1, -1)):
-                raise InvalidInputError('expected [break index, "+" or "-"]',
-                                        f"{f}.region[{j}]")
-            if not 0 <= c[0] < len(breaks):
-                raise InvalidInputError(f"break index {c[0]} out of range (0..{len(breaks) - 1})",
-                                        f"{f}.region[{j}]")
-            s = 1 if c[1] in ("+", 1) else -1
-            if signs.get(c[0], s) != s:
-                raise InvalidInputError(f"break {c[0]} given both signs", f"{f}.region")
-            signs[c[0]] = s
+        signs = _region(pd.get("region", []), f"{f}.region", len(breaks))
         vals = pd.get("values")
         if not isinstance(vals, list) or len(vals) != len(outputs):
             raise InvalidInputError(f"expected {len(outputs)} polynomial strings", f"{f}.values")
@@ -152,7 +195,14 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
             conds = [(breaks[k], s) for k, s in region]
             if not check_witness(conds, witness):
                 raise InvalidInputError("witness is not inside the region", f"{f}.witness")
-        pieces.append(Piece(region, tuple(polys), witness, status))
+        ev = pd.get("evidence")
+        if ev is not None and (not isinstance(ev, dict) or not isinstance(ev.get("terms"), list)):
+            raise InvalidInputError("expected psatz evidence with a list of terms",
+                                    f"{f}.evidence")
+        decision = (Decision(status, witness, note=str(pd.get("note", "")), evidence=ev)
+                    if ev is not None else None)
+        pieces.append(Piece(region, tuple(polys), witness, status, str(pd.get("note", "")),
+                            decision))
     labels = data.get("break_origins", None)
     if labels is None:
         labels = [[] for _ in breaks]
@@ -169,8 +219,13 @@ def spline_from_dict(data: Any, *, verify_witnesses: bool = True) -> Spline:
     complete = data.get("complete", True)
     if not isinstance(complete, bool):
         raise InvalidInputError(f"expected true or false, got {complete!r}"[:80], "complete")
+    raw_empty = data.get("empty_cells", [])
+    if not isinstance(raw_empty, list):
+        raise InvalidInputError("expected a list", "empty_cells")
+    empty = [_empty_cell_from_dict(r, f"empty_cells[{i}]", len(breaks))
+             for i, r in enumerate(raw_empty)]
     return Spline(ring, variables, outputs, breaks, pieces, [list(x) for x in labels],
-                  complete, list(notes))
+                  complete, list(notes), empty=empty)
 
 
 def read_spline(path: str | os.PathLike, **kw) -> Spline:

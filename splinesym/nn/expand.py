@@ -57,6 +57,20 @@ class SplineBackend(Backend):
     def weight(self, w) -> np.ndarray:
         return self.engine.constant_array(w)
 
+    def scores(self, Zq, Zkv, head, scale, label: str) -> None:
+        """Record, per cell of the finest partition, the head's score system (the structure
+        tier of :mod:`splinesym.cells.structure` derives exact facts from it)."""
+        from ..cells.structure import score_systems
+
+        if not isinstance(Zq, PArray) or not isinstance(Zkv, PArray):
+            return
+        Zq, Zkv = self._on_finest(Zq), self._on_finest(Zkv)
+        if Zq.partition is not Zkv.partition:
+            return
+        per_cell = score_systems(self.engine.ring, Zq.values, Zkv.values, head, scale, label)
+        if per_cell is not None:
+            self.engine.score_structures.append((Zq.partition, per_cell))
+
     def activation(self, S, kind, beta, mask, label):
         if kind != "relu":
             raise UnsupportedModelError(
@@ -151,8 +165,8 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     out = forward(model, be, X, Y)
     if not isinstance(out, PArray):  # a model with no nonlinearity at all
         out = PArray(eng, eng.root, [eng.lift_constant(out)])
-    pieces = [Piece(c.region, tuple(v.reshape(-1)), c.decision.witness, c.decision.status,
-                    c.decision.note) for c, v in zip(out.partition.cells, out.values)]
+    pieces = [Piece.decided(c.region, tuple(v.reshape(-1)), c.decision)
+              for c, v in zip(out.partition.cells, out.values)]
     notes = list(out.partition.notes)
     if model.dropped_layernorm:
         notes.insert(0, "LAYER NORMALISATION DROPPED (not piecewise polynomial): "
@@ -169,7 +183,8 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
                      "pieces do not cover them")
     sp = Spline(ring, variables, model.output_names(), list(eng.table.polys), pieces,
                 [list(lb) for lb in eng.table.labels],
-                out.partition.complete and not symbols and reason is None, notes)
+                out.partition.complete and not symbols and reason is None, notes,
+                empty=list(eng.empty_cells))
     if merge:
         sp = sp.merge()
     sp.stats = {

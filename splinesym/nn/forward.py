@@ -46,6 +46,10 @@ class Backend:
     def hstack(self, arrays: Sequence):
         return np.hstack(list(arrays))
 
+    def scores(self, Zq, Zkv, head, scale, label: str) -> None:
+        """Told, before a head's activation, how its scores are made (``(Zq WQ~) (Zkv WK~)^T
+        * scale``); backends that can use the structure (the spline backend) override this."""
+
 
 def _numeric_weights(w) -> np.ndarray:
     """``w`` as an object array, refusing weight symbols (numeric backends need numbers)."""
@@ -182,6 +186,7 @@ def attention(att: Attention, Zq, Zkv, be: Backend, where: str):
             return f"{where} head {h} (query {idx[0] + 1}, key {idx[1] + 1})"
 
         label.stage = f"{where} head {h}"
+        be.scores(Zq, Zkv, head, att.scale, label.stage)
         A = be.activation(S, att.activation, att.beta, mask, label)
         outs.append(A @ V)
     H = outs[0] if len(outs) == 1 else be.hstack(outs)
