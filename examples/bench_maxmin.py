@@ -241,9 +241,9 @@ def part2(points: int) -> None:
 
 
 def part3(full: bool, sizes=None) -> None:
-    from splinesym.lattice.certify import verify_maxmin_claim
     from splinesym.io.spline_io import spline_to_dict
     from splinesym.lattice.api import BuildResult
+    from splinesym.lattice.certify import verify_maxmin_claim
     from splinesym.lattice.hyperplane import hyperplane_maxmin
     from splinesym.lattice.random_tables import random_spline_table
 

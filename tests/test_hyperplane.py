@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splinesym.kernel.grammar import parse_polynomial as parse_poly
-from splinesym.kernel.poly import peval
 from splinesym.cli import main
 from splinesym.io.maxmin_io import maxmin_to_dict
 from splinesym.io.spline_io import spline_to_dict, write_spline
+from splinesym.kernel.grammar import parse_polynomial as parse_poly
+from splinesym.kernel.poly import peval
 from splinesym.lattice.api import build_maxmin, encode
 from splinesym.lattice.hyperplane import hyperplane_maxmin
 from splinesym.lattice.random_tables import random_spline_table
