@@ -638,7 +638,7 @@ def from_scipy(obj, *, rationalize: float | None = None, bc_type=None,
     tck = None
     if isinstance(obj, si.UnivariateSpline):
         tck = obj._eval_args  # (t, c, k): scipy's own evaluation arguments
-    elif isinstance(obj, tuple) and len(obj) == 3 and np.ndim(obj[2]) == 0:
+    elif isinstance(obj, (tuple, list)) and len(obj) == 3 and np.ndim(obj[2]) == 0:
         tck = obj
     if tck is not None:
         t, c, k = tck
