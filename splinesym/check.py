@@ -832,7 +832,9 @@ def structural_bound(model: dict) -> dict:
         return tuple(max(x, y) for x, y in zip(a, b, strict=False))
 
     def res(block, key):
-        r = block.get("residual", True)
+        r = block.get("residual")
+        if r is None:  # absent or null: on (as the model reader has it)
+            return True
         if isinstance(r, dict):
             return r.get(key, True)
         return bool(r)
@@ -1563,7 +1565,9 @@ def _ffn(ops, f, Z):
 
 
 def _res(block, key):
-    r = block.get("residual", True)
+    r = block.get("residual")
+    if r is None:  # absent or null: on (as the model reader has it)
+        return True
     return r.get(key, True) if isinstance(r, dict) else bool(r)
 
 
