@@ -367,3 +367,51 @@ def test_generators_cover_the_options(kind):
                 seen.add(key)
     want = {"b1", "b2", "residual"} if kind == "ffn" else {"bQ", "WO", "causal", "residual"}
     assert want <= seen
+
+
+# ----------------------------------------------------------------------------------------------
+def _torch_smooth_attention(att, Zq, Zkv):
+    """SoftMax (row-wise over the unmasked keys), SoftPlus_beta, sigmoid attention in torch."""
+    outs = []
+    scale = float(Fraction(att.get("scale", 1)))
+    beta = float(Fraction(att.get("beta", 1)))
+    for h in att["heads"]:
+        Q, K, V = Zq @ _t(h["WQ"]), Zkv @ _t(h["WK"]), Zkv @ _t(h["WV"])
+        Q, K, V = (M + _tv(h[b]) if b in h else M for M, b in ((Q, "bQ"), (K, "bK"), (V, "bV")))
+        S = scale * Q @ K.T
+        keep = torch.tril(torch.ones(S.shape, dtype=torch.bool)) if att.get("mask") == \
+            "causal" else torch.ones(S.shape, dtype=torch.bool)
+        act = att["activation"]
+        if act == "softmax":
+            A = torch.softmax(S.masked_fill(~keep, float("-inf")), dim=1)
+        elif act == "softplus":
+            A = torch.nn.functional.softplus(S, beta=beta, threshold=1e9) * keep
+        else:
+            A = torch.sigmoid(S) * keep
+        outs.append(A @ V)
+    H = torch.cat(outs, dim=1)
+    return H @ _t(att["WO"]) if "WO" in att else H
+
+
+@pytest.mark.parametrize("act", ["softmax", "softplus", "sigmoid"])
+def test_smooth_activations_float_and_mpmath_match_torch(act):
+    from splinesym.nn.forward import FloatBackend, MpmathBackend
+
+    for seed in range(12):
+        g = Gen(seed)
+        n, d = g.tokens(), g.size()
+        att, w = g.attention(d, d, False)
+        att["activation"] = act
+        if act == "softplus":
+            att["beta"] = g.rng.choice([1, "1/2", 4])
+        model = {"format": "splinesym.model/1", "tokens": n, "dim": d,
+                 "encoder": [{"self_attention": att, "residual": False}]}
+        m = model_from_dict(model)
+        pt = rand_point(random.Random(seed), n * d)
+        Z = torch.tensor([float(v) for v in pt], dtype=torch.float64).reshape(n, d)
+        want = _torch_smooth_attention(att, Z, Z).reshape(-1).tolist()
+        for be in (FloatBackend(), MpmathBackend(30)):
+            got = [float(v) for v in evaluate_model(m, pt, be)]
+            scale = 1 + max(abs(v) for v in want)
+            assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 1e-9 * scale, \
+                (act, seed, got, want)
