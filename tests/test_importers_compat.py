@@ -347,3 +347,13 @@ def test_sympy_refusals_and_non_splines():
     assert not certify_spline(from_sympy(sympy.Heaviside(X))).is_spline
     assert main(["certify", "--sympy", "Heaviside(x)"]) == 1
     assert certify_spline(from_sympy(sympy.Max(X, 0) ** 2)).continuity == 1
+
+
+def test_sympy_gap_between_branches_is_refused_not_filled():
+    # sympy gives nan on (0, 1): the gap used to be filled silently with a neighbouring piece
+    with pytest.raises(InvalidInputError, match="between two breaks"):
+        from_sympy(sympy.Piecewise((X, X < 0), (1 - X, X > 1)))
+    with pytest.raises(InvalidInputError, match="between two breaks"):
+        from_sympy(sympy.Piecewise((X, X**3 - 3 * X + 1 > 0)))
+    sp = from_sympy(sympy.Piecewise((X, (X > 0) & (X < 1))))  # unbounded ends: extended
+    assert sp.evaluate([Fraction(5)]) == [5] and "extended" in sp.notes[-1]

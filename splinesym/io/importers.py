@@ -748,6 +748,7 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
             pt = ", ".join(str(v) for v in undefined[0][2].witness)
             raise InvalidInputError(f"no branch of the Piecewise applies on the cell containing "
                                     f"({pt})", "conditions")
+        _refuse_interior_gaps(ring, eng.table.polys, branches)
         for pat, reg, d, vals in undefined:
             nb = _nearest_defined(d.witness[0], cells)
             cells.append((pat, reg, d, [v if v is not None else nv
@@ -783,6 +784,30 @@ def _generic_point(ring: PolyRing, conditions, witness, atoms) -> tuple:
                 return pt
     raise InvalidInputError("a condition vanishes at a cell's witness point and at every point "
                             "tried near it: cannot decide the branch there", "conditions")
+
+
+def _refuse_interior_gaps(ring: PolyRing, breaks, branches) -> None:
+    """In one variable, no branch may be missing between the smallest and the largest break
+    root (sympy gives ``nan`` there, and nothing sensible extends into a bounded gap)."""
+    import sympy
+
+    if not breaks:
+        return
+    t = sympy.Symbol(ring.names[0])
+    prod = sympy.Integer(1)
+    for b in breaks:
+        prod *= ring.to_sympy(b)
+    iv = sympy.Poly(prod, t).intervals(eps=sympy.Rational(1, 10**6))
+    ends = [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))) for (a, b), _ in iv]
+    for (_, hi), (lo, _) in zip(ends, ends[1:], strict=False):
+        pt = ((hi + lo) / 2,)
+        if any(ring.evaluate(b, pt) == 0 for b in breaks):
+            continue  # cannot happen for disjoint isolating intervals; stay safe
+        if any(next((v for v, c in br if _holds(ring, c, pt)), None) is None
+               for br in branches):
+            raise InvalidInputError(f"no branch of the Piecewise applies at x = {pt[0]}, between "
+                                    f"two breaks (sympy gives nan there): only the unbounded "
+                                    f"end intervals are extended", "conditions")
 
 
 def _nearest_defined(x: Fraction, cells) -> list:
