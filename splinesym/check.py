@@ -1521,9 +1521,9 @@ def _addb(ops, A, b):
 
 
 def _attention(ops, att, Zq, Zkv):
-    if att.get("activation", "relu") != "relu":
+    if att.get("activation") not in (None, "relu"):
         raise ClaimFailed("the checker evaluates ReLU attention only")
-    scale = ops.const(_num(att.get("scale", 1), "scale"))
+    scale = ops.const(_num(att.get("scale") if att.get("scale") is not None else 1, "scale"))
     causal = att.get("mask", "none") == "causal"
     outs = []
     for h in att["heads"]:

@@ -17,6 +17,7 @@ Semantics (DESIGN.md §2, §8):
   order, each followed by its residual (``residual``: true/false or per part, default true);
 * the memory is the encoder's output on X·embed (X·embed itself when there is no encoder); the
   decoder runs on Y·target_embed; the readout multiplies the final stream;
+* an optional field given as ``null`` is absent (its default applies);
 * the point lists X row-major, then Y row-major; the outputs are row-major.
 """
 
@@ -69,9 +70,9 @@ def relu(v: Fraction) -> Fraction:
 
 def attention(att: dict, Zq, Zkv):
     """Multi-head ReLU attention (the only rational activation)."""
-    if att.get("activation", "relu") != "relu":
+    if att.get("activation") not in (None, "relu"):
         raise ValueError("only ReLU attention is rational")
-    scale = num(att.get("scale", 1))
+    scale = num(att["scale"] if att.get("scale") is not None else 1)
     causal = att.get("mask", "none") == "causal"
     heads_out = []
     for h in att["heads"]:

@@ -199,6 +199,31 @@ class Gen:
         return out
 
 
+def with_nulls(d, rng: random.Random):
+    """A copy of the model with some absent optional fields written as ``null``."""
+    d = json.loads(json.dumps(d))
+    for k in ("embed", "readout"):
+        if k not in d and rng.random() < 0.5:
+            d[k] = None
+    for b in (d.get("encoder") or []) + (d.get("decoder") or []):
+        for part in ("self_attention", "cross_attention"):
+            att = b.get(part)
+            if att is None:
+                continue
+            for k in ("scale", "mask", "activation", "WO", "beta"):
+                if k not in att and rng.random() < 0.5:
+                    att[k] = None
+            for h in att["heads"]:
+                for k in ("bQ", "bK", "bV"):
+                    if k not in h and rng.random() < 0.5:
+                        h[k] = None
+        if "ffn" in b:
+            for k in ("b1", "b2"):
+                if k not in b["ffn"] and rng.random() < 0.5:
+                    b["ffn"][k] = None
+    return d
+
+
 def rand_point(rng: random.Random, n: int) -> list[Fraction]:
     return [Fraction(rng.randint(-2 * q, 2 * q), q) for q in (rng.randint(101, 997)
                                                               for _ in range(n))]
@@ -275,13 +300,15 @@ def torch_forward(d, point):
 @given(st.integers(0, 10**9), st.sampled_from(KINDS))
 def test_evaluate_model_equals_independent_forward(seed, kind):
     d = Gen(seed).model(kind)
-    m = model_from_dict(json.loads(json.dumps(d)))
     rng = random.Random(seed)
+    dn = with_nulls(d, rng)                        # null optional fields: the defaults apply
+    m = model_from_dict(json.loads(json.dumps(dn)))
     for _ in range(4):
         pt = rand_point(rng, ref.n_inputs(d))
         want = ref.forward(d, pt)
-        assert evaluate_model(m, pt) == want, json.dumps(d)
-        assert checker_forward(d, pt, _NumOps()) == want, json.dumps(d)
+        assert ref.forward(dn, pt) == want
+        assert evaluate_model(m, pt) == want, json.dumps(dn)
+        assert checker_forward(dn, pt, _NumOps()) == want, json.dumps(dn)
         got = torch_forward(d, pt)
         scale = 1 + max(abs(float(v)) for v in want)
         assert max(abs(a - float(b)) for a, b in zip(got, want, strict=True)) <= 1e-9 * scale
