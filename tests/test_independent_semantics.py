@@ -336,7 +336,7 @@ def test_expanded_spline_equals_independent_forward(seed, kind):
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None, derandomize=True,
+@settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9), st.sampled_from(["attention", "cross", "ffn"]))
 def test_expanded_spline_equals_independent_forward_wider(seed, kind):
