@@ -537,7 +537,7 @@ def from_cubic_spline(cs, *, rationalize: float | None = None, bc_type=None,
             f"re-interpolating the rationalised data with {how} does not "
             f"reproduce the CubicSpline (coefficients differ by {dev:.3g}): pass the bc_type "
             f"it was built with", "bc_type")
-    notes = [f"imported from scipy CubicSpline: exact C^2 re-interpolation of the data "
+    notes = [f"imported from scipy CubicSpline: exact re-interpolation (C^2) of the data "
              f"rationalised within {rationalize:g}, {how}; agrees with scipy's "
              f"float coefficients to {dev:.2g}",
              _outside_note(cs, xs[0], xs[-1])]
