@@ -51,9 +51,9 @@ from ..poly import Poly, PolyRing, primitive_integer_form
 from ..region import Region
 from ..spline import Piece, Spline
 
-__all__ = ["simplest_rational", "interval_spline", "from_ppoly", "from_cubic_spline",
-           "from_hermite", "from_bspline", "from_scipy", "from_sympy", "cubic_interpolant",
-           "read_npz"]
+__all__ = ["simplest_rational", "interval_spline", "from_ppoly", "from_bpoly",
+           "from_cubic_spline", "from_hermite", "from_bspline", "from_scipy", "from_sympy",
+           "cubic_interpolant", "read_npz"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,36 +154,106 @@ def _output_names(shape: tuple[int, ...], name: str) -> list[str]:
     return [name] if n == 1 and not shape else [f"{name}_{i + 1}" for i in range(n)]
 
 
+def _outside_note(obj, lo, hi) -> str:
+    """What the import does outside the base interval ``[lo, hi]``, and what scipy does there.
+
+    A spline on R needs a value everywhere: the end pieces are always extended (the polynomial
+    extrapolation scipy uses with ``extrapolate=True``). scipy's own answer differs for
+    ``extrapolate=False`` (NaN) and ``'periodic'`` (the base interval repeated), and the note
+    says so.
+    """
+    ext = getattr(obj, "extrapolate", True)
+    base = f"outside [{lo}, {hi}] the end pieces are extended"
+    if ext == "periodic":
+        return (base + " (scipy's extrapolate='periodic' repeats the base interval instead: "
+                "the two agree only on the base interval)")
+    if ext is None or ext is False or (isinstance(ext, (bool, np.bool_)) and not ext):
+        return (base + " (scipy's extrapolate=False gives NaN there instead: the two agree "
+                "only on the base interval)")
+    return base + " (scipy extrapolates the same way)"
+
+
+def _increasing_intervals(x: np.ndarray) -> tuple[list[int], bool]:
+    """Indices of the nonempty intervals of breakpoints ``x`` in increasing order of position,
+    and whether ``x`` is descending (scipy allows both orders and zero-length intervals)."""
+    desc = bool(x[0] > x[-1])
+    idx = [i for i in range(len(x) - 1) if x[i] != x[i + 1]]
+    return (idx[::-1] if desc else idx), desc
+
+
 def from_ppoly(pp, *, rationalize: float | None = None, variable: str = "x",
                output: str = "f") -> Spline:
     """A :class:`scipy.interpolate.PPoly` (any degree, any trailing shape) as a spline.
 
     The coefficients ``c[j, i]`` of ``(x - x_i)^(k - j)`` are converted exactly, or
     rationalised with ``rationalize``; the pieces are extended beyond the end knots.
+    Breakpoints may be descending; zero-length intervals (repeated breakpoints) are dropped,
+    as scipy never evaluates them.
+
+    >>> from scipy.interpolate import PPoly
+    >>> sp = from_ppoly(PPoly([[1.0, 2.0, 3.0]], [0.0, 1.0, 1.0, 2.0]))
+    >>> sp.evaluate([Fraction(3, 2)])
+    [Fraction(3, 1)]
     """
     x = np.asarray(pp.x, dtype=float)
     c = np.asarray(pp.c, dtype=float)
     if c.ndim < 2 or c.shape[1] != len(x) - 1:
         raise InvalidInputError("PPoly coefficients do not match its breakpoints", "c")
-    order = np.argsort(x[:-1]) if x[0] > x[-1] else None
     ring = PolyRing([variable])
-    trailing = c.shape[2:]
-    outs = _output_names(trailing, output)
+    outs = _output_names(c.shape[2:], output)
     C = c.reshape(c.shape[0], c.shape[1], -1)
-    left = [_num(v, rationalize) for v in x[:-1]]
-    pieces = []
-    for i in range(C.shape[1]):
-        pieces.append([_local_poly(ring, [_num(v, rationalize) for v in C[:, i, o]], left[i])
-                       for o in range(C.shape[2])])
-    ends = [_num(v, rationalize) for v in x]
-    if order is not None:  # descending breakpoints
-        pieces = pieces[::-1]
-        ends = ends[::-1]
+    xs = [_num(v, rationalize) for v in x]
+    idx, desc = _increasing_intervals(x)
+    if not idx:
+        raise InvalidInputError("the PPoly has no interval of positive length", "x")
+    pieces = [[_local_poly(ring, [_num(v, rationalize) for v in C[:, i, o]], xs[i])
+               for o in range(C.shape[2])] for i in idx]
+    ends = [min(xs[i], xs[i + 1]) for i in idx] + [max(xs[idx[-1]], xs[idx[-1] + 1])]
     knots = ends[1:-1]
-    notes = [f"imported from scipy {type(pp).__name__} ({c.shape[1]} intervals, degree "
-             f"{c.shape[0] - 1}): {_how(rationalize)}",
-             f"outside [{ends[0]}, {ends[-1]}] the end pieces are extended (scipy extrapolates)"]
+    notes = [f"imported from scipy {type(pp).__name__} ({len(idx)} intervals"
+             + (", descending breakpoints" if desc else "")
+             + (f", {c.shape[1] - len(idx)} zero-length interval(s) dropped"
+                if len(idx) < c.shape[1] else "")
+             + f", degree {c.shape[0] - 1}): {_how(rationalize)}",
+             _outside_note(pp, ends[0], ends[-1])]
     return interval_spline(knots, pieces, ring, outs, notes)
+
+
+def from_bpoly(bp, *, rationalize: float | None = None, variable: str = "x",
+               output: str = "f") -> Spline:
+    """A :class:`scipy.interpolate.BPoly` (Bernstein basis on each interval) as a spline.
+
+    On ``[x_i, x_{i+1}]`` with ``t = (x - x_i) / (x_{i+1} - x_i)`` the value is
+    ``sum_a c[a, i] binom(k, a) t^a (1 - t)^(k - a)``; it is expanded in exact arithmetic.
+
+    >>> from scipy.interpolate import BPoly
+    >>> sp = from_bpoly(BPoly([[0.0], [2.0], [0.0]], [0.0, 2.0]))   # 4 t (1 - t), t = x / 2
+    >>> sp.evaluate([Fraction(1)])
+    [Fraction(1, 1)]
+    """
+    x = np.asarray(bp.x, dtype=float)
+    c = np.asarray(bp.c, dtype=float)
+    if c.ndim < 2 or c.shape[1] != len(x) - 1:
+        raise InvalidInputError("BPoly coefficients do not match its breakpoints", "c")
+    ring = PolyRing([variable])
+    X = ring.gens()[0]
+    C = c.reshape(c.shape[0], c.shape[1], -1)
+    k = c.shape[0] - 1
+    xs = [_num(v, rationalize) for v in x]
+    idx, desc = _increasing_intervals(x)
+    if not idx:
+        raise InvalidInputError("the BPoly has no interval of positive length", "x")
+    pieces = []
+    for i in idx:
+        t = (X - ring.const(xs[i])) * ring.const(1 / (xs[i + 1] - xs[i]))
+        one_t = ring.const(1) - t
+        basis = [ring.const(math.comb(k, a)) * t ** a * one_t ** (k - a) for a in range(k + 1)]
+        pieces.append([sum((ring.const(_num(C[a, i, o], rationalize)) * basis[a]
+                            for a in range(k + 1)), ring.zero()) for o in range(C.shape[2])])
+    ends = [min(xs[i], xs[i + 1]) for i in idx] + [max(xs[idx[-1]], xs[idx[-1] + 1])]
+    notes = [f"imported from scipy BPoly ({len(idx)} intervals, degree {k}): Bernstein basis "
+             f"expanded exactly; {_how(rationalize)}", _outside_note(bp, ends[0], ends[-1])]
+    return interval_spline(ends[1:-1], pieces, ring, _output_names(c.shape[2:], output), notes)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,23 +274,43 @@ def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
     return [M[i][n] for i in range(n)]
 
 
-def _bc(bc_type):
-    if isinstance(bc_type, str):
-        if bc_type == "natural":
-            return (2, Fraction(0)), (2, Fraction(0))
-        if bc_type == "clamped":
-            return (1, Fraction(0)), (1, Fraction(0))
-        if bc_type in ("not-a-knot", "periodic"):
-            return bc_type, bc_type
-        raise InvalidInputError(f"unknown bc_type {bc_type!r} (not-a-knot, natural, clamped, "
-                                f"periodic, or ((order, value), (order, value)))", "bc_type")
+def _bc_end(e, bc_type):
+    """One end's condition: ``"not-a-knot"`` or ``(order, value)`` (scipy's per-end forms)."""
+    if isinstance(e, str):
+        named = {"natural": (2, Fraction(0)), "clamped": (1, Fraction(0)),
+                 "not-a-knot": "not-a-knot"}
+        if e not in named:
+            raise InvalidInputError(f"unknown boundary condition {e!r} in bc_type {bc_type!r} "
+                                    f"(per end: not-a-knot, natural, clamped or (order, value))",
+                                    "bc_type")
+        return named[e]
     try:
-        (o1, v1), (o2, v2) = bc_type
+        o, v = e
+        v = Fraction(v) if isinstance(v, (int, Fraction)) else Fraction(float(v))
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"bad bc_type {bc_type!r}: an end is a name or (order, value) "
+                                f"with a scalar value", "bc_type") from None
+    if o not in (1, 2):
+        raise InvalidInputError("boundary derivative orders must be 1 or 2", "bc_type")
+    return int(o), v
+
+
+def _bc(bc_type):
+    """scipy's ``bc_type``: a name for both ends, ``'periodic'``, or a pair of per-end forms."""
+    if isinstance(bc_type, str):
+        if bc_type == "periodic":
+            return "periodic", "periodic"
+        if bc_type not in ("natural", "clamped", "not-a-knot"):
+            raise InvalidInputError(f"unknown bc_type {bc_type!r} (not-a-knot, natural, "
+                                    f"clamped, periodic, or a pair of per-end conditions "
+                                    f"((order, value) or a name))", "bc_type")
+        end = _bc_end(bc_type, bc_type)
+        return end, end
+    try:
+        e1, e2 = bc_type
     except (TypeError, ValueError):
         raise InvalidInputError(f"bad bc_type {bc_type!r}", "bc_type") from None
-    if o1 not in (1, 2) or o2 not in (1, 2):
-        raise InvalidInputError("boundary derivative orders must be 1 or 2", "bc_type")
-    return (int(o1), Fraction(v1)), (int(o2), Fraction(v2))
+    return _bc_end(e1, bc_type), _bc_end(e2, bc_type)
 
 
 def cubic_interpolant(x: Sequence[Fraction], y: Sequence[Fraction],
@@ -241,10 +331,11 @@ def cubic_interpolant(x: Sequence[Fraction], y: Sequence[Fraction],
         raise InvalidInputError("x must be strictly increasing", "x")
     d = [(y[i + 1] - y[i]) / h[i] for i in range(n)]
     left, right = _bc(bc_type)
-    if left == "not-a-knot" and n <= 2:
-        # scipy: two points give the line, three points the parabola through them
-        if n == 1:
-            return [d[0], d[0]]
+    if n == 1:  # scipy: a not-a-knot end of a single interval is the slope of the chord
+        left = (1, d[0]) if left == "not-a-knot" else left
+        right = (1, d[0]) if right == "not-a-knot" else right
+    if left == right == "not-a-knot" and n == 2:
+        # scipy: three points give the parabola through them
         a = (d[1] - d[0]) / (x[2] - x[0])  # parabola y = y0 + d0 (t - x0) + a (t - x0)(t - x1)
         return [d[0] + a * (x[0] - x[1]), d[0] + a * (x[1] - x[0]),
                 d[0] + a * (2 * x[2] - x[0] - x[1])]
@@ -264,8 +355,8 @@ def cubic_interpolant(x: Sequence[Fraction], y: Sequence[Fraction],
         rows[n] = [Fraction(0)] * N
         rows[n][0] = -4 / h[0]
         rows[n][1] = -2 / h[0]
-        rows[n][n - 1] = -2 / h[n - 1]
-        rows[n][n] = -4 / h[n - 1]
+        rows[n][n - 1] += -2 / h[n - 1]   # += : with n <= 2 the columns coincide
+        rows[n][n] += -4 / h[n - 1]
         rhs[n] = -6 * d[0] / h[0] - 6 * d[n - 1] / h[n - 1]
         return _solve(rows, rhs)
     if left == "not-a-knot":
@@ -351,35 +442,105 @@ def _assemble(ring, xs, per_output, outs, notes) -> Spline:
     return interval_spline(xs[1:-1], pieces, ring, outs, notes)
 
 
-def from_cubic_spline(cs, *, rationalize: float | None = None, bc_type="not-a-knot",
+_BC_NAMES = ("not-a-knot", "natural", "clamped", "periodic")
+
+
+def _bc_per_output(bc_type, o: int, nout: int):
+    """The boundary conditions of output ``o``: scipy allows arrays of boundary values, one per
+    output (flattened trailing shape)."""
+    if isinstance(bc_type, str) or bc_type is None:
+        return bc_type
+    try:
+        ends = list(bc_type)
+        if len(ends) != 2:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"bad bc_type {bc_type!r}", "bc_type") from None
+    out = []
+    for e in ends:
+        if isinstance(e, str):
+            out.append(e)
+            continue
+        try:
+            order, v = e
+            arr = np.asarray(v, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"bad bc_type {bc_type!r}", "bc_type") from None
+        if arr.size not in (1, nout):
+            raise InvalidInputError(f"boundary values of shape {np.shape(v)} do not match "
+                                    f"{nout} output(s)", "bc_type")
+        out.append((order, Fraction(float(arr[0 if arr.size == 1 else o]))))
+    return tuple(out)
+
+
+def _reinterpolate(ring, cs, xs, ys, bc_type):
+    """Exact C^2 pieces per output with ``bc_type`` and their deviation from scipy's."""
+    per = []
+    for o, y in enumerate(ys):
+        s = cubic_interpolant(xs, y, _bc_per_output(bc_type, o, len(ys)))
+        per.append(_hermite_pieces(ring, xs, y, s))
+    return per, _deviation(ring, per, cs)
+
+
+def _end_slopes_bc(cs, rationalize):
+    """Per-output clamped conditions with scipy's own end slopes, rationalised."""
+    x = np.asarray(cs.x, dtype=float)
+    d = cs.derivative()
+    lo = np.asarray(d(x[0]), dtype=float).reshape(-1)
+    hi = np.asarray(d(x[-1]), dtype=float).reshape(-1)
+    return [((1, _num(a, rationalize)), (1, _num(b, rationalize))) for a, b in zip(lo, hi,
+                                                                                   strict=True)]
+
+
+def from_cubic_spline(cs, *, rationalize: float | None = None, bc_type=None,
                       variable: str = "x", output: str = "f") -> Spline:
     """A :class:`scipy.interpolate.CubicSpline` as an exact spline.
 
     Without ``rationalize`` the float coefficients are converted exactly (usually not exactly
     continuous). With it, the knots and data are rationalised and the interpolant is recomputed
-    exactly with ``bc_type`` (scipy's default ``"not-a-knot"``): an exactly C^2 spline. The
-    deviation from scipy's coefficients is reported; more than ``1e-6`` relative is an error
-    (the spline was built with another ``bc_type``).
+    exactly: an exactly C^2 spline. scipy does not store the ``bc_type``: pass it, or leave it
+    ``None`` and the importer uses the one of ``not-a-knot``, ``natural``, ``clamped``,
+    ``periodic`` that reproduces scipy's coefficients best, or else (explicit
+    ``((order, value), (order, value))`` conditions) clamped conditions with scipy's own end
+    slopes, rationalised. The notes say which. The deviation from scipy's coefficients is
+    reported; with an explicit ``bc_type`` more than ``1e-6`` relative is an error.
     """
     if not rationalize:
         return from_ppoly(cs, variable=variable, output=output)
     ring = PolyRing([variable])
     xs, ys, _, trailing = _knot_data(cs, rationalize, False)
-    per = []
-    for y in ys:
-        s = cubic_interpolant(xs, y, bc_type)
-        per.append(_hermite_pieces(ring, xs, y, s))
-    dev = _deviation(ring, per, cs)
     scale = max(1.0, float(np.abs(np.asarray(cs.c, dtype=float)).max()))
+    how = f"bc_type={bc_type!r}"
+    if bc_type is None:
+        best = None
+        for name in _BC_NAMES:
+            try:
+                per, dev = _reinterpolate(ring, cs, xs, ys, name)
+            except InvalidInputError:
+                continue
+            if dev <= 1e-6 * scale and (best is None or dev < best[2]):
+                best = (name, per, dev)
+        if best is not None:
+            how = f"bc_type={best[0]!r} (detected: it reproduces scipy's coefficients)"
+            per, dev = best[1], best[2]
+        else:
+            per, dev = [], 0.0
+            for y, bc in zip(ys, _end_slopes_bc(cs, rationalize), strict=True):
+                per.append(_hermite_pieces(ring, xs, y, cubic_interpolant(xs, y, bc)))
+            dev = _deviation(ring, per, cs)
+            how = ("clamped at scipy's own end slopes, rationalised (no named bc_type "
+                   "reproduces the spline; pass bc_type to choose)")
+    else:
+        per, dev = _reinterpolate(ring, cs, xs, ys, bc_type)
     if dev > 1e-6 * scale:
         raise InvalidInputError(
-            f"re-interpolating the rationalised data with bc_type={bc_type!r} does not "
+            f"re-interpolating the rationalised data with {how} does not "
             f"reproduce the CubicSpline (coefficients differ by {dev:.3g}): pass the bc_type "
             f"it was built with", "bc_type")
-    notes = [f"imported from scipy CubicSpline: exact re-interpolation of the data "
-             f"rationalised within {rationalize:g}, bc_type={bc_type!r}; agrees with scipy's "
+    notes = [f"imported from scipy CubicSpline: exact re-interpolation (C^2) of the data "
+             f"rationalised within {rationalize:g}, {how}; agrees with scipy's "
              f"float coefficients to {dev:.2g}",
-             f"outside [{xs[0]}, {xs[-1]}] the end pieces are extended (scipy extrapolates)"]
+             _outside_note(cs, xs[0], xs[-1])]
     return _assemble(ring, xs, per, _output_names(trailing, output), notes)
 
 
@@ -397,7 +558,7 @@ def from_hermite(hs, *, rationalize: float | None = None, variable: str = "x",
     notes = [f"imported from scipy {type(hs).__name__}: exact cubic Hermite interpolant of the "
              f"knot values and slopes rationalised within {rationalize:g}; agrees with scipy's "
              f"float coefficients to {dev:.2g}",
-             f"outside [{xs[0]}, {xs[-1]}] the end pieces are extended (scipy extrapolates)"]
+             _outside_note(hs, xs[0], xs[-1])]
     return _assemble(ring, xs, per, _output_names(trailing, output), notes)
 
 
@@ -443,13 +604,24 @@ def from_bspline(b, *, rationalize: float | None = None, variable: str = "x",
     knots = [t[i] for i in intervals[1:]]
     notes = [f"imported from scipy BSpline (degree {k}, {n} coefficients): basis expanded "
              f"exactly; {_how(rationalize)}",
-             f"outside [{t[k]}, {t[n]}] the end pieces are extended (scipy extrapolates)"]
+             _outside_note(b, t[k], t[n])]
     return interval_spline(knots, pieces, ring, _output_names(c.shape[1:], output), notes)
 
 
-def from_scipy(obj, *, rationalize: float | None = None, bc_type="not-a-knot",
+def from_scipy(obj, *, rationalize: float | None = None, bc_type=None,
                variable: str = "x", output: str = "f") -> Spline:
-    """Dispatch on the scipy type: CubicSpline, cubic Hermite splines, BSpline, PPoly."""
+    """Dispatch on the scipy type: CubicSpline, cubic Hermite splines (PCHIP, Akima, makima),
+    BSpline (also from ``make_interp_spline``, ``make_lsq_spline``), a ``(t, c, k)`` tuple as
+    ``splrep`` returns it, ``UnivariateSpline`` (and its subclasses), PPoly, BPoly.
+
+    ``bc_type`` only matters for a CubicSpline with ``rationalize`` (see
+    :func:`from_cubic_spline`; ``None`` detects it).
+
+    >>> from scipy.interpolate import splrep
+    >>> sp = from_scipy(splrep([0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 0.0, 1.0], k=1))
+    >>> sp.evaluate([Fraction(1, 2)])
+    [Fraction(1, 2)]
+    """
     from scipy import interpolate as si
 
     if isinstance(obj, si.CubicSpline):
@@ -461,8 +633,32 @@ def from_scipy(obj, *, rationalize: float | None = None, bc_type="not-a-knot",
         return from_bspline(obj, rationalize=rationalize, variable=variable, output=output)
     if isinstance(obj, si.PPoly):
         return from_ppoly(obj, rationalize=rationalize, variable=variable, output=output)
+    if isinstance(obj, si.BPoly):
+        return from_bpoly(obj, rationalize=rationalize, variable=variable, output=output)
+    tck = None
+    if isinstance(obj, si.UnivariateSpline):
+        tck = obj._eval_args  # (t, c, k): scipy's own evaluation arguments
+    elif isinstance(obj, (tuple, list)) and len(obj) == 3 and np.ndim(obj[2]) == 0:
+        tck = obj
+    if tck is not None:
+        t, c, k = tck
+        if isinstance(c, list) and c and np.ndim(c[0]) == 1:
+            raise InvalidInputError("parametric (splprep) tck tuples are curves, not functions: "
+                                    "import each coordinate as BSpline(t, c[i], k)", "input")
+        try:
+            b = si.BSpline(np.asarray(t, dtype=float), np.asarray(c, dtype=float), int(k))
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"not a (t, c, k) B-spline tuple: {exc}", "input") from None
+        sp = from_bspline(b, rationalize=rationalize, variable=variable, output=output)
+        ext = getattr(obj, "ext", 0)
+        if ext != 0:  # UnivariateSpline: 1 zeros, 2 raise, 3 boundary value outside
+            sp.notes[-1] = (f"outside [{sp.notes[-1].split('[')[1].split(']')[0]}] the end "
+                            f"pieces are extended (scipy's ext={ext} answers differently "
+                            f"there: the two agree only on the base interval)")
+        return sp
     raise InvalidInputError(f"cannot import {type(obj).__name__}: expected a scipy PPoly, "
-                            f"CubicSpline, cubic Hermite spline or BSpline", "input")
+                            f"CubicSpline, cubic Hermite spline, BSpline, BPoly, "
+                            f"UnivariateSpline or a (t, c, k) tuple", "input")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -535,9 +731,11 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
         if d.witness is None:
             raise InvalidInputError(f"a cell of the conditions could not be decided "
                                     f"({d.status})", "conditions")
+        at = _generic_point(ring, [(eng.table.polys[k], sg) for k, sg in reg], d.witness,
+                            atoms)
         vals = []
         for br in branches:
-            v = next((val for val, cond in br if _holds(ring, cond, d.witness)), None)
+            v = next((val for val, cond in br if _holds(ring, cond, at)), None)
             vals.append(v)
         if any(v is None for v in vals):
             undefined.append((pat, reg, d, vals))
@@ -550,6 +748,7 @@ def from_sympy(exprs, variables: Sequence[str] | None = None, *, outputs: Sequen
             pt = ", ".join(str(v) for v in undefined[0][2].witness)
             raise InvalidInputError(f"no branch of the Piecewise applies on the cell containing "
                                     f"({pt})", "conditions")
+        _refuse_interior_gaps(ring, eng.table.polys, branches)
         for pat, reg, d, vals in undefined:
             nb = _nearest_defined(d.witness[0], cells)
             cells.append((pat, reg, d, [v if v is not None else nv
@@ -574,6 +773,55 @@ def _safe_sympify(e):
         return sympy.sympify(e)   # already an object: sympify only wraps it, nothing is parsed
     raise InvalidInputError(f"expected a sympy expression or a string, got {type(e).__name__}",
                             "expression")
+
+
+def _generic_point(ring: PolyRing, conditions, witness, atoms) -> tuple:
+    """A point of the cell where no condition polynomial vanishes.
+
+    A condition factor that never changes sign (``x**2 + y**2`` at the origin) is no break, so
+    it may vanish at the cell's witness; it vanishes only on a nowhere dense set, so a nearby
+    point of the open cell decides the branch that holds almost everywhere on the cell.
+    """
+    import random
+
+    from ..cells import check_witness
+
+    live = [a for a in atoms if not a.is_constant()]
+    if all(ring.evaluate(a, witness) != 0 for a in live):
+        return tuple(witness)
+    rng = random.Random(0)
+    for j in range(1, 60):
+        eps = Fraction(1, 2 ** j)
+        for _ in range(8):
+            pt = tuple(Fraction(w) + eps * rng.randint(-7, 7) for w in witness)
+            if check_witness(conditions, pt) and all(ring.evaluate(a, pt) != 0 for a in live):
+                return pt
+    raise InvalidInputError("a condition vanishes at a cell's witness point and at every point "
+                            "tried near it: cannot decide the branch there", "conditions")
+
+
+def _refuse_interior_gaps(ring: PolyRing, breaks, branches) -> None:
+    """In one variable, no branch may be missing between the smallest and the largest break
+    root (sympy gives ``nan`` there, and nothing sensible extends into a bounded gap)."""
+    import sympy
+
+    if not breaks:
+        return
+    t = sympy.Symbol(ring.names[0])
+    prod = sympy.Integer(1)
+    for b in breaks:
+        prod *= ring.to_sympy(b)
+    iv = sympy.Poly(prod, t).intervals(eps=sympy.Rational(1, 10**6))
+    ends = [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))) for (a, b), _ in iv]
+    for (_, hi), (lo, _) in zip(ends, ends[1:], strict=False):
+        pt = ((hi + lo) / 2,)
+        if any(ring.evaluate(b, pt) == 0 for b in breaks):
+            continue  # cannot happen for disjoint isolating intervals; stay safe
+        if any(next((v for v, c in br if _holds(ring, c, pt)), None) is None
+               for br in branches):
+            raise InvalidInputError(f"no branch of the Piecewise applies at x = {pt[0]}, between "
+                                    f"two breaks (sympy gives nan there): only the unbounded "
+                                    f"end intervals are extended", "conditions")
 
 
 def _nearest_defined(x: Fraction, cells) -> list:
@@ -610,6 +858,9 @@ def _cond(ring: PolyRing, c, atoms: list):
         p = _to_poly(ring, c.lhs - c.rhs, "condition")
         atoms.append(p)
         return ("rel", c.rel_op, p)
+    if isinstance(c, (sympy.Xor, sympy.Implies, sympy.Equivalent, sympy.ITE, sympy.Nand,
+                      sympy.Nor)):
+        return _cond(ring, sympy.to_nnf(c, simplify=False), atoms)
     raise InvalidInputError(f"unsupported condition {c}", "conditions")
 
 

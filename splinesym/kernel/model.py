@@ -58,12 +58,14 @@ def _vector(v, path: str, m: Model, n: int) -> list:
 
 
 def _residual(b: dict, path: str) -> dict:
-    r = b.get("residual", True)
+    r = b.get("residual")
+    if r is None:   # absent or null: on (as the model reader has it)
+        r = True
     if isinstance(r, bool):
         return {"attention": r, "cross": r, "ffn": r}
     r = _known(r, {"attention", "cross", "ffn"}, f"{path}.residual")
-    return {k: sc.boolean(r.get(k, True), f"{path}.residual.{k}") for k in ("attention", "cross",
-                                                                          "ffn")}
+    return {k: sc.boolean(True if r.get(k) is None else r[k], f"{path}.residual.{k}")
+            for k in ("attention", "cross", "ffn")}
 
 
 def _attention(a, path: str, m: Model, wq: int, wkv: int) -> tuple[dict, int]:
@@ -84,11 +86,11 @@ def _attention(a, path: str, m: Model, wq: int, wkv: int) -> tuple[dict, int]:
         heads.append({"WQ": WQ, "WK": WK, "WV": WV, **bias})
         total += dv
     WO = sc.optional(a, "WO", _matrix, path, m, total)
-    scale = _entry(a.get("scale", 1), f"{path}.scale", m)
-    mask = a.get("mask", "none")
+    scale = sc.optional(a, "scale", _entry, path, m, default=Fraction(1))
+    mask = "none" if a.get("mask") is None else a["mask"]   # null means the default
     if mask not in ("none", "causal"):
         raise Malformed(f"{path}.mask", "expected 'none' or 'causal'")
-    act = a.get("activation", "relu")
+    act = "relu" if a.get("activation") is None else a["activation"]
     if act not in ("relu", "softplus", "sigmoid", "softmax"):
         raise Malformed(f"{path}.activation", "unknown activation")
     if act != "relu":

@@ -261,15 +261,17 @@ def _attention(d: Any, field: str, drop: bool, dropped: list[str]) -> Attention:
                           _matrix(hd["WV"], f"{hf}.WV"),
                           *(_vector(hd[k], f"{hf}.{k}") if hd.get(k) is not None else None
                             for k in ("bQ", "bK", "bV"))))
-    act = d.get("activation", "relu")
+    # a field given as null is absent (its default applies)
+    act = d["activation"] if d.get("activation") is not None else "relu"
     if act not in ACTIVATIONS:
         raise InvalidInputError(f"unknown activation {act!r} (known: {', '.join(ACTIVATIONS)})",
                                 f"{field}.activation")
-    mask = d.get("mask", "none")
+    mask = d["mask"] if d.get("mask") is not None else "none"
     if mask not in MASKS:
         raise InvalidInputError(f"unknown mask {mask!r} (known: none, causal)", f"{field}.mask")
-    scale = parse_number(d.get("scale", 1), f"{field}.scale", symbols=True)
-    beta = parse_number(d.get("beta", 1), f"{field}.beta")
+    scale = parse_number(d["scale"] if d.get("scale") is not None else 1, f"{field}.scale",
+                         symbols=True)
+    beta = parse_number(d["beta"] if d.get("beta") is not None else 1, f"{field}.beta")
     if beta <= 0:
         raise InvalidInputError("must be positive", f"{field}.beta")
     WO = _matrix(d["WO"], f"{field}.WO") if d.get("WO") is not None else None
