@@ -71,9 +71,11 @@ def validate_table(sp: Spline, *, gap_check_limit: int = 14, solver_timeout: flo
     P = sp.pieces
     if not P:
         raise TableGapError("the table has no pieces", "pieces")
-    end = time.monotonic() + (clamp_time(time_limit) or 0.0)
+    # with a ``deadline`` (a construction follows) the check stops there and says what it left
+    # out; alone, it must finish within ``time_limit`` or decide nothing
+    end = None if deadline is not None else time.monotonic() + (clamp_time(time_limit) or 0.0)
     for i in range(len(P)):
-        if time.monotonic() > end:
+        if end is not None and time.monotonic() > end:
             raise BudgetExhaustedError(
                 f"the table check (overlaps, continuity, gaps of {len(P)} pieces) did not "
                 f"finish within the time limit: nothing was decided about the table")
