@@ -158,9 +158,9 @@ def _message(exc: BaseException, args) -> str:
         return "interrupted; nothing half-written (outputs are written atomically)"
     if isinstance(exc, DeadlineExceeded):
         tl = getattr(args, "time_limit", None)
-        return (f"time limit of {tl:g} s reached before the work reached a checkpoint: no "
-                f"partial result could be written; nothing about the input was decided (raise "
-                f"--time-limit or make the input smaller)")
+        return (f"time limit of {tl:g} s reached before the work reached a checkpoint: the "
+                f"step under way was abandoned and nothing about it was decided (outputs written "
+                f"before it are complete); raise --time-limit or make the input smaller")
     if isinstance(exc, SplinesymError):
         msg = exc.one_line() if hasattr(exc, "one_line") else str(exc)
         return "error: " + msg

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from ..errors import (
@@ -15,7 +16,7 @@ from ..errors import (
 )
 from ..io.jsonio import write_atomic
 from ..io.model_io import write_model
-from ..lattice.api import METHODS, build_maxmin, encode, load_input
+from ..lattice.api import METHODS, build_maxmin, encode, load_input, verify_encoder
 
 NAME = "encode"
 HELP = ("compile a max-min, spline or model into a splinesym.model/1 ReLU encoder (1 token); "
@@ -93,12 +94,13 @@ def run(args: argparse.Namespace) -> int:
         raise BudgetExhaustedError(f"the time limit was reached before the encoder was compiled; "
                                    f"the max-min ({res.method}) is {res.status()}; no encoder "
                                    f"written")
-    enc = encode(res, verify=args.verify, points=args.points, time_limit=args.time_limit)
-    rt = enc.roundtrip
+    enc = encode(res, verify=False, points=args.points, time_limit=args.time_limit)
+    write_model(enc.model, args.out)   # complete: written before the (long) round trip
+    rt = verify_encoder(res, enc, time_limit=args.time_limit) if args.verify else None
     if rt is not None and not rt["equal"] and (rt["complete"] or "difference" in rt):
+        os.unlink(args.out)            # a refuted encoder is not left behind
         raise CheckFailedError(f"round trip failed: {json.dumps(rt)}")
     rt_incomplete = rt is not None and not rt["complete"]
-    write_model(enc.model, args.out)
     if args.certificate and not rt_incomplete:
         sp = res.spline
         if sp is None:

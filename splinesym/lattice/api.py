@@ -329,8 +329,9 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
            time_limit: float | None = 600.0) -> EncodeResult:
     """Compile the max–min of ``res`` into an encoder; test it at ``points`` random rational
     points (exact forward pass) and, with ``verify``, expand it and compare with the spline piece
-    by piece (the round trip; for a given max–min the spline is built from it)."""
-    from .compile import check_points, compile_maxmin, maxmin_spline, roundtrip
+    by piece (the round trip, :func:`verify_encoder`; for a given max–min the spline is built
+    from it)."""
+    from .compile import check_points, compile_maxmin
 
     t0 = time.monotonic()
     model, info = compile_maxmin(res.maxmin)
@@ -338,11 +339,21 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
     t1 = time.monotonic()
     n = check_points(model, res.maxmin, points, seed) if points else 0
     secs["points"] = round(time.monotonic() - t1, 4)
-    rt = None
+    enc = EncodeResult(model, info, n, None, secs)
     if verify:
-        t1 = time.monotonic()
-        sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
-        progress.report(stage="round trip: expanding the compiled encoder")
-        rt = roundtrip(model, sp, time_limit=time_limit)
-        secs["roundtrip"] = round(time.monotonic() - t1, 3)
-    return EncodeResult(model, info, n, rt, secs)
+        verify_encoder(res, enc, time_limit=time_limit)
+    return enc
+
+
+def verify_encoder(res: BuildResult, enc: EncodeResult, *,
+                   time_limit: float | None = 600.0) -> dict:
+    """The round trip: expand ``enc.model`` and compare it with the spline of ``res`` on every
+    cell of the common refinement; the report is stored in ``enc.roundtrip`` and returned."""
+    from .compile import maxmin_spline, roundtrip
+
+    t1 = time.monotonic()
+    sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
+    progress.report(stage="round trip: expanding the compiled encoder")
+    enc.roundtrip = roundtrip(enc.model, sp, time_limit=time_limit)
+    enc.seconds["roundtrip"] = round(time.monotonic() - t1, 3)
+    return enc.roundtrip
