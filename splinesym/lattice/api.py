@@ -274,6 +274,9 @@ class EncodeResult:
     points_checked: int
     roundtrip: dict | None = None
     seconds: dict = field(default_factory=dict)
+    #: the expansion of ``model`` made by the round trip (in the spline's variables), kept so
+    #: that a round-trip certificate does not expand the encoder a second time
+    expansion: Spline | None = None
 
 
 def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: int = 0,
@@ -281,7 +284,7 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
     """Compile the max–min of ``res`` into an encoder; test it at ``points`` random rational
     points (exact forward pass) and, with ``verify``, expand it and compare with the spline piece
     by piece (the round trip; for a given max–min the spline is built from it)."""
-    from .compile import check_points, compile_maxmin, maxmin_spline, roundtrip
+    from .compile import check_points, compile_maxmin, maxmin_spline, roundtrip_expansion
 
     t0 = time.monotonic()
     model, info = compile_maxmin(res.maxmin)
@@ -289,10 +292,10 @@ def encode(res: BuildResult, *, verify: bool = True, points: int = 200, seed: in
     t1 = time.monotonic()
     n = check_points(model, res.maxmin, points, seed) if points else 0
     secs["points"] = round(time.monotonic() - t1, 4)
-    rt = None
+    rt = ex = None
     if verify:
         t1 = time.monotonic()
         sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
-        rt = roundtrip(model, sp, time_limit=time_limit)
+        rt, ex = roundtrip_expansion(model, sp, time_limit=time_limit)
         secs["roundtrip"] = round(time.monotonic() - t1, 3)
-    return EncodeResult(model, info, n, rt, secs)
+    return EncodeResult(model, info, n, rt, secs, ex)

@@ -51,7 +51,8 @@ from ..poly import PolyRing, to_fraction
 from ..spline import Piece, Spline
 from .expr import MaxMin, pkey
 
-__all__ = ["compile_maxmin", "check_points", "roundtrip", "rename_spline", "maxmin_spline"]
+__all__ = ["compile_maxmin", "check_points", "roundtrip", "roundtrip_expansion", "rename_spline",
+           "maxmin_spline"]
 
 
 def _split3(mono: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -366,6 +367,13 @@ def roundtrip(model: Model, sp: Spline, *, time_limit: float | None = 600.0) -> 
     Returns a report: ``equal`` (bool), ``pieces_compared``, ``model_pieces``, ``complete``
     (both expansions complete), ``seconds``; the first difference when not equal.
     """
+    return roundtrip_expansion(model, sp, time_limit=time_limit)[0]
+
+
+def roundtrip_expansion(model: Model, sp: Spline, *,
+                        time_limit: float | None = 600.0) -> tuple[dict, Spline]:
+    """:func:`roundtrip`'s report and the expansion of ``model`` (renamed into ``sp``'s ring),
+    so that a certificate can be written without expanding again."""
     from ..nn.expand import expand_model
 
     t0 = time.monotonic()
@@ -381,6 +389,9 @@ def roundtrip(model: Model, sp: Spline, *, time_limit: float | None = 600.0) -> 
         p = bad[0]
         rep["difference"] = {"witness": [str(c) for c in p.witness] if p.witness else None,
                              "values": [sp.ring.format(v) for v in p.values]}
+    identities = ex.stats.get("odd_pair_identities") if ex.stats else None
+    if identities:
+        rep["odd_pair_identities"] = sum(len(r["pairs"]) for r in identities)
     if not rep["complete"]:
         rep["note"] = "an expansion is incomplete: " + "; ".join(ex.notes + sp.notes)
-    return rep
+    return rep, ex
