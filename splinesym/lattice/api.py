@@ -274,8 +274,9 @@ class EncodeResult:
     points_checked: int
     roundtrip: dict | None = None
     seconds: dict = field(default_factory=dict)
-    #: the expansion of ``model`` made by the round trip (in the spline's variables), kept so
-    #: that a round-trip certificate does not expand the encoder a second time
+    #: the round trip's common refinement of the expanded ``model`` and the spline (the
+    #: spline's variables and values), kept so that a round-trip certificate does not expand
+    #: and refine a second time
     expansion: Spline | None = None
 
 
