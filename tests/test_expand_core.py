@@ -127,7 +127,19 @@ def test_merge_joins_equal_neighbours():
     assert len(raw.pieces) == 4 and len(merged.pieces) == 2
     m2 = ffn_model([[1, -1], [0, 0]], [[1], [-1]])   # relu(x) - relu(-x) = x: one piece
     assert len(expand_model(m2).pieces) == 1
-    assert len(expand_model(m2, merge=False).pieces) == 2
+    assert len(expand_model(m2, merge=False, odd_pairs=False).pieces) == 2
+
+
+def test_odd_pairs_never_split():
+    # relu(x) - relu(-x) = x exactly: with odd pairs (the default) x is no break at all
+    m2 = ffn_model([[1, -1], [0, 0]], [[1], [-1]])
+    raw = expand_model(m2, merge=False)
+    assert len(raw.pieces) == 1 and raw.breaks == []
+    assert raw.stats["odd_pair_identities"][0]["pairs"] == [[1, 2]]
+    assert_matches_oracle(m2, raw, 50)
+    # the same units with equal outgoing weights are |x|: not odd, x splits
+    m3 = ffn_model([[1, -1], [0, 0]], [[1], [1]])
+    assert len(expand_model(m3, merge=False).pieces) == 2
 
 
 def test_ffn_12_by_4_matches_zaslavsky():

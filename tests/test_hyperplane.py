@@ -204,6 +204,30 @@ def test_encoder_round_trip_slow(n, m, d, kind, smooth):
                   time_limit=None)
 
 
+def test_encoder_round_trip_two_variables_degree_2_three_planes():
+    # odd pairs (ReLU(z) - ReLU(-z) = z) never split: the p_ij and the products are no breaks
+    enc = check_encoder(random_spline_table(2, 3, 2, seed=4, kind="parallel"))
+    assert enc.roundtrip["odd_pair_identities"] > 0 and enc.roundtrip["pieces_compared"] > 3
+
+
+def test_cli_encode_certificate_degree_2_is_strictly_checked(tmp_path):
+    src, out, cert = tmp_path / "t.json", tmp_path / "enc.json", tmp_path / "rt.cert.json"
+    write_spline(random_spline_table(2, 2, 2, seed=4), src)
+    assert main(["encode", str(src), "--out", str(out), "--verify", "--points", "20",
+                 "--certificate", str(cert)]) == 0
+    assert main(["check", "--strict", str(cert)]) == 0
+    claim = json.loads(cert.read_text())["claims"][0]
+    assert claim["evidence"]["method"] == "model-local" and len(claim["evidence"]["points"]) > 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["generic", "concurrent", "parallel"])
+@pytest.mark.parametrize("smooth", [0, 1])
+def test_encoder_round_trip_two_variables_degree_2_four_planes(kind, smooth):
+    check_encoder(random_spline_table(2, 4, 2, seed=4, kind=kind, smooth=smooth),
+                  time_limit=None)
+
+
 def test_cli_maxmin_and_encode_on_a_table(tmp_path):
     src = tmp_path / "hat.json"
     write_spline(HAT, src)

@@ -311,6 +311,10 @@ class EncodeResult:
     points_checked: int
     roundtrip: dict | None = None
     seconds: dict = field(default_factory=dict)
+    #: the round trip's common refinement of the expanded ``model`` and the spline (the
+    #: spline's variables and values), kept so that a round-trip certificate does not expand
+    #: and refine a second time
+    expansion: Spline | None = None
 
     def __repr__(self) -> str:
         i = self.info
@@ -349,11 +353,11 @@ def verify_encoder(res: BuildResult, enc: EncodeResult, *,
                    time_limit: float | None = 600.0) -> dict:
     """The round trip: expand ``enc.model`` and compare it with the spline of ``res`` on every
     cell of the common refinement; the report is stored in ``enc.roundtrip`` and returned."""
-    from .compile import maxmin_spline, roundtrip
+    from .compile import maxmin_spline, roundtrip_expansion
 
     t1 = time.monotonic()
     sp = res.spline if res.spline is not None else maxmin_spline(res.maxmin)
     progress.report(stage="round trip: expanding the compiled encoder")
-    enc.roundtrip = roundtrip(enc.model, sp, time_limit=time_limit)
+    enc.roundtrip, enc.expansion = roundtrip_expansion(enc.model, sp, time_limit=time_limit)
     enc.seconds["roundtrip"] = round(time.monotonic() - t1, 3)
     return enc.roundtrip

@@ -51,7 +51,10 @@ from ..poly import PolyRing, to_fraction
 from ..spline import Piece, Spline
 from .expr import MaxMin, pkey
 
-__all__ = ["compile_maxmin", "check_points", "roundtrip", "rename_spline", "maxmin_spline"]
+__all__ = ["compile_maxmin", "check_points", "roundtrip", "roundtrip_expansion", "generic_witness",
+           "zero_argument_count",
+           "rename_spline",
+           "maxmin_spline"]
 
 
 def _split3(mono: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -366,17 +369,29 @@ def roundtrip(model: Model, sp: Spline, *, time_limit: float | None = 600.0) -> 
     Returns a report: ``equal`` (bool), ``pieces_compared``, ``model_pieces``, ``complete``
     (both expansions complete), ``seconds``; the first difference when not equal.
     """
+    return roundtrip_expansion(model, sp, time_limit=time_limit)[0]
+
+
+def roundtrip_expansion(model: Model, sp: Spline, *,
+                        time_limit: float | None = 600.0) -> tuple[dict, Spline]:
+    """:func:`roundtrip`'s report and the common refinement (in ``sp``'s ring, with ``sp``'s
+    values), so that a certificate can be written without expanding or refining again."""
     from ..nn.expand import expand_model
 
     t0 = time.monotonic()
     try:
         ex = expand_model(model, time_limit=time_limit)
     except BudgetExhaustedError as exc:   # nothing expanded: the round trip is missing, said so
-        return {"equal": False, "pieces_compared": 0, "model_pieces": 0, "complete": False,
-                "seconds": round(time.monotonic() - t0, 3),
-                "note": f"the expansion of the encoder did not start: {exc}"}
+        return ({"equal": False, "pieces_compared": 0, "model_pieces": 0, "complete": False,
+                 "seconds": round(time.monotonic() - t0, 3),
+                 "note": f"the expansion of the encoder did not start: {exc}"}, None)
     ex = rename_spline(ex, sp.ring, sp.outputs)
-    diff = ex - sp
+    no = len(sp.outputs)
+    both = ex._combine(sp, lambda a, b: [*a, *b])   # one refinement: model values, then sp's
+    diff = replace(both, pieces=[replace(p, values=tuple(
+        a - b for a, b in zip(p.values[:no], p.values[no:], strict=True))) for p in both.pieces])
+    ref = replace(both, pieces=[replace(p, values=p.values[no:]) for p in both.pieces],
+                  stats=dict(ex.stats or {}))
     bad = [p for p in diff.pieces if any(not v.is_zero() for v in p.values)]
     rep = {"equal": not bad and ex.complete and sp.complete and diff.complete,
            "pieces_compared": len(diff.pieces), "model_pieces": len(ex.pieces),
@@ -386,6 +401,83 @@ def roundtrip(model: Model, sp: Spline, *, time_limit: float | None = 600.0) -> 
         p = bad[0]
         rep["difference"] = {"witness": [str(c) for c in p.witness] if p.witness else None,
                              "values": [sp.ring.format(v) for v in p.values]}
+    identities = ex.stats.get("odd_pair_identities") if ex.stats else None
+    if identities:
+        rep["odd_pair_identities"] = sum(len(r["pairs"]) for r in identities)
     if not rep["complete"]:
         rep["note"] = "an expansion is incomplete: " + "; ".join(ex.notes + sp.notes)
-    return rep
+    return rep, ref
+
+
+class _NearZeroCounting:
+    """A float backend that counts ReLU arguments that are (nearly) 0: a screen for points where
+    the checker's forward pass, which follows the sign at the point, would meet a zero."""
+
+    def __init__(self):
+        from ..nn.forward import FloatBackend
+
+        self.inner = FloatBackend()
+        self.name, self.odd_pairs, self.zeros = "float", False, 0
+
+    def weight(self, w):
+        return self.inner.weight(w)
+
+    def hstack(self, arrays):
+        return self.inner.hstack(arrays)
+
+    def record_odd_pairs(self, where, kind, pairs):
+        pass
+
+    def activation(self, S, kind, beta, mask, label):
+        import numpy as np
+
+        S = np.asarray(S, dtype=float)
+        self.zeros += int(np.sum(np.abs(S) <= 1e-9 * (1.0 + np.abs(S).max(initial=0.0))))
+        return self.inner.activation(S, kind, beta, mask, label)
+
+
+def zero_argument_count(model: Model, pt) -> int:
+    """How many ReLU arguments of ``model`` are (nearly) 0 at ``pt`` (a float screen).
+
+    >>> from splinesym.nn.model import model_from_dict
+    >>> m = model_from_dict({"format": "splinesym.model/1", "tokens": 1, "dim": 1,
+    ...     "encoder": [{"ffn": {"W1": [[1]], "W2": [[1]]}}]})
+    >>> zero_argument_count(m, [0]), zero_argument_count(m, [2])
+    (1, 0)
+    """
+    be = _NearZeroCounting()
+    evaluate_model(model, [float(c) for c in pt], be)
+    return be.zeros
+
+
+def generic_witness(model: Model, sp: Spline, piece: Piece, tries: int = 24,
+                    baseline: int | None = None) -> tuple:
+    """A point of ``piece`` (strictly inside its sign conditions) where no ReLU argument of
+    ``model`` vanishes: the piece's witness when it is one, else a nearby rational point.
+
+    The expansion does not split on the arguments of odd pairs (``ReLU(z) − ReLU(−z) = z``), so
+    a witness may lie on ``z = 0``; whichever branch is taken there the pair adds ``z``, but a
+    checker that follows the signs at the point needs ``z ≠ 0``. The screen is a float forward
+    pass that counts (nearly) vanishing arguments against ``baseline``, the count at a generic
+    point (arguments that are identically 0 vanish everywhere and are accepted by the checker);
+    the checker's exact pass decides in the end.
+    """
+    if baseline is None:
+        baseline = zero_argument_count(model, [Fraction(7919 + 13 * i, 1009) for i in
+                                           range(sp.ring.nvars)])
+    ring = sp.ring
+    best = tuple(piece.witness)
+    nz = zero_argument_count(model, best)
+    rng = random.Random(len(sp.pieces))
+    k = 6
+    while nz > baseline and tries > 0:
+        tries -= 1
+        step = Fraction(1, 2 ** k)
+        pt = tuple(c + step * Fraction(rng.randint(-8, 8), 8) for c in piece.witness)
+        if all(s * ring.evaluate(sp.breaks[b], list(pt)) > 0 for b, s in piece.region):
+            z = zero_argument_count(model, pt)
+            if z < nz:
+                best, nz = pt, z
+        else:
+            k += 2
+    return best

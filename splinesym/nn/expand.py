@@ -33,9 +33,14 @@ class SplineBackend(Backend):
     """Arrays are :class:`PArray`; ReLU refines cells; other activations are refused."""
 
     name = "spline"
+    odd_pairs = True
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, *, odd_pairs: bool = True):
         self.engine = engine
+        self.odd_pairs = odd_pairs
+        #: odd pairs of units / heads computed as their linear sum (ReLU(z) - ReLU(-z) = z):
+        #: their arguments are never breaks
+        self.identities: list[dict] = []
         #: the finest partition produced so far; every ReLU refines it, so that all partitions
         #: of one forward pass form a chain (the heads of a multi-head layer are computed from
         #: the same input, and their outputs must live on a common refinement to be stacked)
@@ -70,6 +75,10 @@ class SplineBackend(Backend):
         per_cell = score_systems(self.engine.ring, Zq.values, Zkv.values, head, scale, label)
         if per_cell is not None:
             self.engine.score_structures.append((Zq.partition, per_cell))
+
+    def record_odd_pairs(self, where: str, kind: str, pairs: list) -> None:
+        self.identities.append({"where": where, "kind": kind,
+                                "pairs": [[i + 1, j + 1] for i, j in pairs]})
 
     def activation(self, S, kind, beta, mask, label):
         if kind != "relu":
@@ -112,7 +121,7 @@ class SplineBackend(Backend):
 
 def expand_model(model: Model, *, time_limit: float | None = None, max_cells: int | None = None,
                  solver_timeout: float = 10.0, merge: bool = True,
-                 sample_size: int = 20000) -> Spline:
+                 sample_size: int = 20000, odd_pairs: bool = True) -> Spline:
     """The spline a ReLU model computes, cell by cell, with every cell decided or labelled.
 
     Parameters
@@ -125,6 +134,11 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
         Seconds z3 may spend on one cell.
     merge : bool
         Merge neighbouring pieces with equal values.
+    odd_pairs : bool
+        Compute odd pairs of FFN units and of ReLU heads (pre-activations and outgoing weights
+        exact negatives, :mod:`splinesym.nn.pairs`) as their linear sum, by the identity
+        ``ReLU(z) − ReLU(−z) = z``: their arguments never split a cell. The pairs used are
+        listed in ``stats["odd_pair_identities"]``. ``False`` expands every unit.
 
     Notes
     -----
@@ -159,7 +173,7 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
     ring = PolyRing([*variables, *symbols])
     budget = Budget(time_limit, max_cells, solver_timeout)
     eng = Engine(ring, budget, symbolic=bool(symbols), sample_size=sample_size)
-    be = SplineBackend(eng)
+    be = SplineBackend(eng, odd_pairs=odd_pairs)
     X = eng.variables_array(model.input_names())
     Y = eng.variables_array(model.target_names()) if model.decoder else None
     out = forward(model, be, X, Y)
@@ -198,6 +212,7 @@ def expand_model(model: Model, *, time_limit: float | None = None, max_cells: in
                                    for f, s, d in eng.definite_evidence],
         "cells_before_merge": len(pieces),
         "stages": be.stages,
+        "odd_pair_identities": be.identities,
     }
     if eng.arrangements:
         sp.stats["arrangements"] = eng.arrangements

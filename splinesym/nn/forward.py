@@ -25,6 +25,7 @@ import numpy as np
 
 from ..errors import SymbolicWeightsError, UnsupportedModelError
 from .model import FFN, Attention, Block, Model
+from .pairs import ffn_odd_pairs, head_odd_pairs
 
 __all__ = ["Backend", "ExactBackend", "FloatBackend", "MpmathBackend", "forward",
            "evaluate_model"]
@@ -36,6 +37,12 @@ class Backend:
     """What :func:`forward` needs from a number system: conversion, activations, hstack."""
 
     name = "abstract"
+    #: use the identity ReLU(z) - ReLU(-z) = z for odd pairs of units and heads
+    #: (:mod:`splinesym.nn.pairs`); numeric backends compute every unit as written
+    odd_pairs = False
+
+    def record_odd_pairs(self, where: str, kind: str, pairs: list) -> None:
+        """Called when :func:`forward` replaced odd pairs by their linear sum."""
 
     def weight(self, w) -> np.ndarray:
         raise NotImplementedError
@@ -166,21 +173,15 @@ def _causal(nq: int, nk: int) -> np.ndarray:
 
 def attention(att: Attention, Zq, Zkv, be: Backend, where: str):
     """Multi-head attention with queries from ``Zq`` and keys/values from ``Zkv``."""
+    pairs = head_odd_pairs(att) if be.odd_pairs else []
+    if pairs and all(head.WV and head.WV[0] for head in att.heads):
+        be.record_odd_pairs(where, "heads", pairs)
+        return _attention_paired(att, Zq, Zkv, be, where, pairs)
     outs = []
     nq, nk = Zq.shape[0], Zkv.shape[0]
     mask = _causal(nq, nk) if att.mask == "causal" else None
-    scale = be.weight([[att.scale]])[0, 0]
     for h, head in enumerate(att.heads, start=1):
-        Q = Zq @ be.weight(head.WQ)
-        K = Zkv @ be.weight(head.WK)
-        V = Zkv @ be.weight(head.WV)
-        if head.bQ is not None:
-            Q = Q + be.weight(head.bQ)
-        if head.bK is not None:
-            K = K + be.weight(head.bK)
-        if head.bV is not None:
-            V = V + be.weight(head.bV)
-        S = (Q @ K.T) * scale
+        S, V = _scores(att, head, Zq, Zkv, be)
 
         def label(idx, h=h):
             return f"{where} head {h} (query {idx[0] + 1}, key {idx[1] + 1})"
@@ -193,21 +194,84 @@ def attention(att: Attention, Zq, Zkv, be: Backend, where: str):
     return H @ be.weight(att.WO) if att.WO is not None else H
 
 
+def _scores(att: Attention, head, Zq, Zkv, be: Backend):
+    """The score matrix ``S`` and the values ``V`` of one head."""
+    Q = Zq @ be.weight(head.WQ)
+    K = Zkv @ be.weight(head.WK)
+    V = Zkv @ be.weight(head.WV)
+    if head.bQ is not None:
+        Q = Q + be.weight(head.bQ)
+    if head.bK is not None:
+        K = K + be.weight(head.bK)
+    if head.bV is not None:
+        V = V + be.weight(head.bV)
+    scale = be.weight([[att.scale]])[0, 0]
+    return (Q @ K.T) * scale, V
+
+
+def _attention_paired(att: Attention, Zq, Zkv, be: Backend, where: str, pairs):
+    """Unmasked ReLU attention with ``WO`` where the odd pairs of heads add ``S·V·WO_h``."""
+    second = {j for _, j in pairs}
+    first = {i for i, _ in pairs}
+    total = None
+    off = 0
+    for h, head in enumerate(att.heads):
+        dv = len(head.WV[0]) if head.WV else 0
+        rows, off = att.WO[off:off + dv], off + dv
+        if h in second:
+            continue
+        S, V = _scores(att, head, Zq, Zkv, be)
+        if h not in first:
+            def label(idx, h=h + 1):
+                return f"{where} head {h} (query {idx[0] + 1}, key {idx[1] + 1})"
+
+            label.stage = f"{where} head {h + 1}"
+            S = be.activation(S, att.activation, att.beta, None, label)
+        part = (S @ V) @ be.weight(rows)
+        total = part if total is None else total + part
+    return total
+
+
 def ffn(f: FFN, Z, be: Backend, where: str):
-    """``ReLU(Z W1 + b1) W2 + b2``."""
-    P = Z @ be.weight(f.W1)
-    if f.b1 is not None:
-        P = P + be.weight(f.b1)
+    """``ReLU(Z W1 + b1) W2 + b2`` (odd pairs of units as their linear sum, when asked)."""
+    pairs = ffn_odd_pairs(f) if be.odd_pairs else []
+    if pairs:
+        be.record_odd_pairs(where, "units", pairs)
+    second = {j for _, j in pairs}
+    first = {i for i, _ in pairs}
+    keep = [h for h in range(len(f.W2)) if h not in first and h not in second]
+    out = None
+    if first:  # a·ReLU(z) + (−a)·ReLU(−z) = a·z, exactly
+        out = _units(f, Z, be, sorted(first))
+        out = out @ be.weight([f.W2[h] for h in sorted(first)])
+    if keep or not first:
+        P = _units(f, Z, be, keep if first else None)
 
-    def label(idx):
-        return f"{where} FFN unit {idx[1] + 1} (token {idx[0] + 1})"
+        def label(idx):
+            unit = keep[idx[1]] if first else idx[1]
+            return f"{where} FFN unit {unit + 1} (token {idx[0] + 1})"
 
-    label.stage = f"{where} FFN"
-    H = be.activation(P, "relu", 1, None, label)
-    out = H @ be.weight(f.W2)
+        label.stage = f"{where} FFN"
+        H = be.activation(P, "relu", 1, None, label)
+        W2 = f.W2 if not first else [f.W2[h] for h in keep]
+        part = H @ be.weight(W2)
+        out = part if out is None else out + part
     if f.b2 is not None:
         out = out + be.weight(f.b2)
     return out
+
+
+def _units(f: FFN, Z, be: Backend, cols: list[int] | None):
+    """Pre-activations ``Z W1 + b1`` of the hidden units ``cols`` (None: all)."""
+    if cols is None:
+        W1, b1 = f.W1, f.b1
+    else:
+        W1 = [[row[h] for h in cols] for row in f.W1]
+        b1 = None if f.b1 is None else [f.b1[h] for h in cols]
+    P = Z @ be.weight(W1)
+    if b1 is not None:
+        P = P + be.weight(b1)
+    return P
 
 
 def block(b: Block, Z, be: Backend, where: str, memory=None):
