@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import progress
+from ..cells.budget import time_left
 from ..errors import InvalidInputError
 from ..io.jsonio import read_json
 from ..nn.model import Model
@@ -206,7 +207,10 @@ def build_maxmin(kind: str, obj, *, method: str = "auto", certify: bool = True,
         if sp.parameters:
             raise InvalidInputError("the spline has weight symbols: a max-min needs numbers",
                                     "parameters")
-        deadline = None if time_limit is None else t0 + time_limit
+        # the earlier of this call's own limit and the process-wide deadline (--time-limit)
+        left = min(float("inf") if time_limit is None else time_limit - (time.monotonic() - t0),
+                   time_left())
+        deadline = None if left == float("inf") else time.monotonic() + max(0.0, left)
         if validate:
             t1 = time.monotonic()
             notes.extend(validate_table(sp, deadline=deadline))

@@ -45,7 +45,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..errors import BudgetExhaustedError, SplinesymError
-from ..nn.forward import evaluate_model
+from ..nn.forward import FloatBackend, evaluate_model
 from ..nn.model import FFN, Attention, Block, Head, Model, Residual
 from ..poly import PolyRing, to_fraction
 from ..spline import Piece, Spline
@@ -409,13 +409,11 @@ def roundtrip_expansion(model: Model, sp: Spline, *,
     return rep, ref
 
 
-class _NearZeroCounting:
+class _NearZeroCounting(FloatBackend):
     """A float backend that counts ReLU arguments that are (nearly) 0: a screen for points where
     the checker's forward pass, which follows the sign at the point, would meet a zero."""
 
     def __init__(self):
-        from ..nn.forward import FloatBackend
-
         self.inner = FloatBackend()
         self.name, self.odd_pairs, self.zeros = "float", False, 0
 
@@ -424,9 +422,6 @@ class _NearZeroCounting:
 
     def hstack(self, arrays):
         return self.inner.hstack(arrays)
-
-    def record_odd_pairs(self, where, kind, pairs):
-        pass
 
     def activation(self, S, kind, beta, mask, label):
         import numpy as np
