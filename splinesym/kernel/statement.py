@@ -30,9 +30,12 @@ def read(v, path: str, S) -> list[dict]:
             cl["value"] = c.get("value")
             if cl["value"] not in ("empty", "nonempty"):
                 raise Malformed(f"{p}.value", "expected 'empty' or 'nonempty'")
-            if c.get("piece") is not None:
+            if c.get("piece") is not None:  # a region given too must be the same one
                 cl["region"] = sp.pieces[sc.integer(c["piece"], f"{p}.piece", 0,
                                                     len(sp.pieces) - 1)][0]
+                if sc.optional(c, "region", sc.region, p, len(sp.breaks),
+                               default=cl["region"]) != cl["region"]:
+                    raise Malformed(f"{p}.region", "differs from the region of 'piece'")
             else:
                 cl["region"] = sc.region(sc.get(c, "region", p), f"{p}.region", len(sp.breaks))
         elif kind == "degree":

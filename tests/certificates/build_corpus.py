@@ -769,6 +769,9 @@ def malformed_corpus() -> dict:
     m("multiplier_bool", _set(["claims", 0], {"kind": "cell", "value": "empty", "evidence": {
         "piece": 0, "multipliers": [True]}}))
     m("cell_value", _set(["claims", 0, "value"], "maybe"))
+    # a clause naming piece 0 (x > 0) and the region x < 0: which one is stated?
+    m("statement_piece_region_differ", _set(["statement"], [
+        {"kind": "cell", "piece": 0, "region": [[0, "-"]], "value": "nonempty"}]))
     m("sign_evidence_unknown", lambda c: None)
     mm = honest_relu_maxmin()
     mm["claims"][0]["evidence"]["pieces"][0]["tree"]["leaf"]["below"][0]["by"] = "magic"
@@ -790,6 +793,18 @@ RAW = {"not_json.json": "{this is not json", "nan.json": '{"format": NaN}',
        "latin1.json": None}
 
 
+def raw_forgeries() -> dict:
+    """Texts a JSON reader could take two ways: a repeated key (Python keeps the last, a human
+    or another reader the first) and a float literal that underflows to 0 (the model's bias
+    1e-400 would be checked as 0, so the model checked is not the model stated)."""
+    text = json.dumps(relu_model_cert())
+    dup = text.replace('{"kind": "cells-nonempty"}', '{"kind": "degree", "value": 7, '
+                       '"kind": "cells-nonempty"}', 1)
+    tiny = text.replace('"W2": [[1]]', '"W2": [[1]], "b2": [1e-400]', 1)
+    assert dup != text and tiny != text
+    return {"duplicate_key.json": dup, "float_underflow.json": tiny}
+
+
 def main() -> None:
     for name, fn in HONEST.items():
         (HERE / "honest" / f"{name}.json").write_text(json.dumps(_record(fn()), indent=1)
@@ -798,6 +813,8 @@ def main() -> None:
         (HERE / "false" / f"{name}.json").write_text(json.dumps(c, indent=1) + "\n")
     for name, c in malformed_corpus().items():
         (HERE / "malformed" / f"{name}.json").write_text(json.dumps(c, indent=1) + "\n")
+    for name, text in raw_forgeries().items():
+        (HERE / "malformed" / name).write_text(text + "\n")
     for name, text in RAW.items():
         p = HERE / "malformed" / name
         if text is None:
