@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .base import FAILED, Malformed, show
+from .base import FAILED, UNVERIFIED, Malformed, show
 from .grammar import digits_to_int
 from .verify import Report, check_certificate
 
@@ -81,6 +81,8 @@ def text(rep: Report, strict: bool, quiet: bool) -> str:
             tag = f" [rule {rule}]" if rule else ""
             lines.append(f"claim {c.index} ({c.kind}): {st}{tag}: {msg}")
     for i, (t, st, rule, msg, _) in enumerate(rep.clauses):
+        if st == UNVERIFIED:  # not established: the statement fails (exit 1)
+            st, rule, msg = FAILED, "statement", f"only unverified claims cover it ({msg})"
         if not quiet or st == FAILED:
             tag = f" [rule {rule}]" if rule else ""
             lines.append(f"statement {i}: {t}: {st}{tag}: {msg}")

@@ -725,6 +725,24 @@ def false_corpus() -> dict:
         "witness where that value row is used (checked by the library's forward pass)",
         change_weight)
     del ident
+    F.update(review_forgeries())
+    return F
+
+
+def review_forgeries() -> dict:
+    """Forgeries found by the adversarial review of the kernel (2026-12)."""
+    F: dict = {}
+    empty = [[0, "+"], [1, "+"], [2, "-"]]
+    F["unverified_hidden_by_measurements"] = forge(
+        walls_cert(), "x > 0, y > 2, x + y + 5 < 0 is empty; the clause saying it is nonempty "
+        "rests on a claim without a witness, and a measurements clause ranked as weak as "
+        "'unverified' hid it", _seq(
+            _set(["statement"], [{"kind": "measurements"},
+                                 {"kind": "cell", "region": empty, "value": "nonempty"}]),
+            _set(["claims"], [{"kind": "measurement", "value": {"x": 1},
+                               "evidence": {"summary": "a float"}},
+                              {"kind": "cell", "value": "nonempty",
+                               "evidence": {"region": empty}}])))
     return F
 
 
