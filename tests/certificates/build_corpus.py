@@ -787,6 +787,7 @@ def malformed_corpus() -> dict:
     m("multiplier_bool", _set(["claims", 0], {"kind": "cell", "value": "empty", "evidence": {
         "piece": 0, "multipliers": [True]}}))
     m("cell_value", _set(["claims", 0, "value"], "maybe"))
+    m("wall_output_bool", _set(["claims", 5, "evidence", "outputs", 0, "output"], False))
     # a clause naming piece 0 (x > 0) and the region x < 0: which one is stated?
     m("statement_piece_region_differ", _set(["statement"], [
         {"kind": "cell", "piece": 0, "region": [[0, "-"]], "value": "nonempty"}]))
