@@ -11,6 +11,10 @@ from .base import CHECKED, FAILED, RECORDED, Malformed, need, weakest
 
 KINDS = ("cells-nonempty", "cell", "degree", "continuity", "model-equals-spline", "maxmin",
          "measurements")
+#: the fields a clause of each kind may have: any other field (``"piece": 1`` on a degree
+#: clause) would change what a reader takes the clause to say without the kernel checking it
+FIELDS = {"cell": {"value", "piece", "region"}, "continuity": {"value"}, "maxmin": {"outputs"},
+          "degree": {"value", "degree_in", "bound", "bound_key"}}
 
 
 def read(v, path: str, S) -> list[dict]:
@@ -22,6 +26,9 @@ def read(v, path: str, S) -> list[dict]:
         kind = c.get("kind")
         if kind not in KINDS:
             raise Malformed(f"{p}.kind", f"unknown statement clause (known: {', '.join(KINDS)})")
+        extra = set(c) - {"kind", "note"} - FIELDS.get(kind, set())
+        if extra:
+            raise Malformed(f"{p}.{min(extra)}", f"not a field of a {kind!r} clause")
         cl = {"kind": kind}
         if kind in ("cells-nonempty", "cell", "degree", "continuity", "model-equals-spline",
                     "maxmin"):

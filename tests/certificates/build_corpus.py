@@ -788,6 +788,9 @@ def malformed_corpus() -> dict:
         "piece": 0, "multipliers": [True]}}))
     m("cell_value", _set(["claims", 0, "value"], "maybe"))
     m("wall_output_bool", _set(["claims", 5, "evidence", "outputs", 0, "output"], False))
+    # "degree 1 on piece 1" would be read as checked, but the kernel only knew the maximum
+    m("statement_unknown_field", _set(["statement"], [
+        {"kind": "degree", "value": 1, "degree_in": ["x1_1"], "piece": 1}]))
     # a clause naming piece 0 (x > 0) and the region x < 0: which one is stated?
     m("statement_piece_region_differ", _set(["statement"], [
         {"kind": "cell", "piece": 0, "region": [[0, "-"]], "value": "nonempty"}]))
