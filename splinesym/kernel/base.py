@@ -11,8 +11,9 @@ UNVERIFIED = "unverified"
 RECORDED = "recorded (not checked)"
 FAILED = "FAILED"
 
-#: weakest first; a claim's status is the weakest status of everything it uses
-_RANK = {FAILED: 0, UNVERIFIED: 1, RECORDED: 1, TESTED: 2, TRUSTED: 3, CHECKED: 4}
+#: weakest first; a claim's status is the weakest status of everything it uses. UNVERIFIED is
+#: strictly below RECORDED: a measurements clause must never hide an unverified clause
+_RANK = {FAILED: 0, UNVERIFIED: 1, RECORDED: 2, TESTED: 3, TRUSTED: 4, CHECKED: 5}
 
 
 def weakest(*statuses: str) -> str:

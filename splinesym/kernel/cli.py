@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .base import FAILED, Malformed, show
+from .base import FAILED, UNVERIFIED, Malformed, show
 from .grammar import digits_to_int
 from .verify import Report, check_certificate
 
@@ -22,9 +22,32 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="print only failures and the verdict")
 
 
+def exact_float(text: str) -> float:
+    """A JSON float literal as a float, refused when the float is not the literal's value up
+    to rounding: a nonzero literal that underflows to 0 (``1e-400``) or overflows to inf would
+    otherwise make the kernel check a different number than the file states."""
+    v = float(text)
+    if v in (float("inf"), float("-inf")) or (v == 0 and any(c in "123456789"
+                                                              for c in text.split("e")[0]
+                                                              .split("E")[0])):
+        raise ValueError(f"the number {text[:40]} is out of the range of a float")
+    return v
+
+
+def unique_keys(pairs: list) -> dict:
+    """A JSON object whose keys are distinct (a repeated key is ambiguous: readers differ on
+    which one counts, so a certificate could state one thing and prove another)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {dup[:40]!r} occurs twice in one object")
+    return out
+
+
 def load(path: str):
     """Read and parse a certificate file; every failure is :class:`Malformed`."""
-    try:
+    try:  # parse_float/object_pairs_hook: see exact_float and unique_keys
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -40,7 +63,8 @@ def load(path: str):
 
     try:
         return json.loads(data.decode("utf-8"), parse_constant=bad_constant,
-                          parse_int=capped_int)
+                          parse_int=capped_int, parse_float=exact_float,
+                          object_pairs_hook=unique_keys)
     except UnicodeDecodeError:
         raise Malformed("", "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -57,6 +81,8 @@ def text(rep: Report, strict: bool, quiet: bool) -> str:
             tag = f" [rule {rule}]" if rule else ""
             lines.append(f"claim {c.index} ({c.kind}): {st}{tag}: {msg}")
     for i, (t, st, rule, msg, _) in enumerate(rep.clauses):
+        if st == UNVERIFIED:  # not established: the statement fails (exit 1)
+            st, rule, msg = FAILED, "statement", f"only unverified claims cover it ({msg})"
         if not quiet or st == FAILED:
             tag = f" [rule {rule}]" if rule else ""
             lines.append(f"statement {i}: {t}: {st}{tag}: {msg}")

@@ -11,6 +11,10 @@ from .base import CHECKED, FAILED, RECORDED, Malformed, need, weakest
 
 KINDS = ("cells-nonempty", "cell", "degree", "continuity", "model-equals-spline", "maxmin",
          "measurements")
+#: the fields a clause of each kind may have: any other field (``"piece": 1`` on a degree
+#: clause) would change what a reader takes the clause to say without the kernel checking it
+FIELDS = {"cell": {"value", "piece", "region"}, "continuity": {"value"}, "maxmin": {"outputs"},
+          "degree": {"value", "degree_in", "bound", "bound_key"}}
 
 
 def read(v, path: str, S) -> list[dict]:
@@ -22,6 +26,9 @@ def read(v, path: str, S) -> list[dict]:
         kind = c.get("kind")
         if kind not in KINDS:
             raise Malformed(f"{p}.kind", f"unknown statement clause (known: {', '.join(KINDS)})")
+        extra = set(c) - {"kind", "note"} - FIELDS.get(kind, set())
+        if extra:
+            raise Malformed(f"{p}.{min(extra)}", f"not a field of a {kind!r} clause")
         cl = {"kind": kind}
         if kind in ("cells-nonempty", "cell", "degree", "continuity", "model-equals-spline",
                     "maxmin"):
@@ -30,11 +37,7 @@ def read(v, path: str, S) -> list[dict]:
             cl["value"] = c.get("value")
             if cl["value"] not in ("empty", "nonempty"):
                 raise Malformed(f"{p}.value", "expected 'empty' or 'nonempty'")
-            if c.get("piece") is not None:
-                cl["region"] = sp.pieces[sc.integer(c["piece"], f"{p}.piece", 0,
-                                                    len(sp.pieces) - 1)][0]
-            else:
-                cl["region"] = sc.region(sc.get(c, "region", p), f"{p}.region", len(sp.breaks))
+            cl["region"] = _cell_region(c, p, sp)
         elif kind == "degree":
             cl["value"] = sc.integer(sc.get(c, "value", p), f"{p}.value", -1)
             cl["degree_in"] = sc.optional(c, "degree_in", sc.names_list, p, default=sp.variables)
@@ -49,6 +52,17 @@ def read(v, path: str, S) -> list[dict]:
                     raise Malformed(f"{p}.outputs", f"{o!r} is not an output of the spline")
         out.append(cl)
     return out
+
+
+def _cell_region(c: dict, p: str, sp) -> dict:
+    """A cell clause's region: ``piece``'s, or ``region``; when both are given they must be
+    the same region (else the clause states one thing and the kernel checks another)."""
+    if c.get("piece") is None:
+        return sc.region(sc.get(c, "region", p), f"{p}.region", len(sp.breaks))
+    region = sp.pieces[sc.integer(c["piece"], f"{p}.piece", 0, len(sp.pieces) - 1)][0]
+    if sc.optional(c, "region", sc.region, p, len(sp.breaks), default=region) != region:
+        raise Malformed(f"{p}.region", "differs from the region of 'piece'")
+    return region
 
 
 def text(cl: dict) -> str:

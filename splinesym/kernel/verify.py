@@ -127,9 +127,9 @@ class Report:
         return text(self, strict, False)
 
     def exit_code(self, strict: bool = False) -> int:
-        """1 when a claim fails or the statement is not established (failed or resting on
-        nothing checkable); with ``strict`` also unless everything is checked exactly."""
-        if not self.ok or self.status == UNVERIFIED:
+        """1 when a claim fails or the statement is not established (a clause failed or rests
+        on nothing checkable); with ``strict`` also unless everything is checked exactly."""
+        if not self.ok or any(c[1] in (FAILED, UNVERIFIED) for c in self.clauses):
             return 1
         if strict and (self.status != CHECKED or any(r[0] not in (CHECKED, RECORDED)
                                                      for r in self.results)):

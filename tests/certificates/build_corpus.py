@@ -725,6 +725,24 @@ def false_corpus() -> dict:
         "witness where that value row is used (checked by the library's forward pass)",
         change_weight)
     del ident
+    F.update(review_forgeries())
+    return F
+
+
+def review_forgeries() -> dict:
+    """Forgeries found by the adversarial review of the kernel (2026-12)."""
+    F: dict = {}
+    empty = [[0, "+"], [1, "+"], [2, "-"]]
+    F["unverified_hidden_by_measurements"] = forge(
+        walls_cert(), "x > 0, y > 2, x + y + 5 < 0 is empty; the clause saying it is nonempty "
+        "rests on a claim without a witness, and a measurements clause ranked as weak as "
+        "'unverified' hid it", _seq(
+            _set(["statement"], [{"kind": "measurements"},
+                                 {"kind": "cell", "region": empty, "value": "nonempty"}]),
+            _set(["claims"], [{"kind": "measurement", "value": {"x": 1},
+                               "evidence": {"summary": "a float"}},
+                              {"kind": "cell", "value": "nonempty",
+                               "evidence": {"region": empty}}])))
     return F
 
 
@@ -769,6 +787,13 @@ def malformed_corpus() -> dict:
     m("multiplier_bool", _set(["claims", 0], {"kind": "cell", "value": "empty", "evidence": {
         "piece": 0, "multipliers": [True]}}))
     m("cell_value", _set(["claims", 0, "value"], "maybe"))
+    m("wall_output_bool", _set(["claims", 5, "evidence", "outputs", 0, "output"], False))
+    # "degree 1 on piece 1" would be read as checked, but the kernel only knew the maximum
+    m("statement_unknown_field", _set(["statement"], [
+        {"kind": "degree", "value": 1, "degree_in": ["x1_1"], "piece": 1}]))
+    # a clause naming piece 0 (x > 0) and the region x < 0: which one is stated?
+    m("statement_piece_region_differ", _set(["statement"], [
+        {"kind": "cell", "piece": 0, "region": [[0, "-"]], "value": "nonempty"}]))
     m("sign_evidence_unknown", lambda c: None)
     mm = honest_relu_maxmin()
     mm["claims"][0]["evidence"]["pieces"][0]["tree"]["leaf"]["below"][0]["by"] = "magic"
@@ -790,6 +815,18 @@ RAW = {"not_json.json": "{this is not json", "nan.json": '{"format": NaN}',
        "latin1.json": None}
 
 
+def raw_forgeries() -> dict:
+    """Texts a JSON reader could take two ways: a repeated key (Python keeps the last, a human
+    or another reader the first) and a float literal that underflows to 0 (the model's bias
+    1e-400 would be checked as 0, so the model checked is not the model stated)."""
+    text = json.dumps(relu_model_cert())
+    dup = text.replace('{"kind": "cells-nonempty"}', '{"kind": "degree", "value": 7, '
+                       '"kind": "cells-nonempty"}', 1)
+    tiny = text.replace('"W2": [[1]]', '"W2": [[1]], "b2": [1e-400]', 1)
+    assert dup != text and tiny != text
+    return {"duplicate_key.json": dup, "float_underflow.json": tiny}
+
+
 def main() -> None:
     for name, fn in HONEST.items():
         (HERE / "honest" / f"{name}.json").write_text(json.dumps(_record(fn()), indent=1)
@@ -798,6 +835,8 @@ def main() -> None:
         (HERE / "false" / f"{name}.json").write_text(json.dumps(c, indent=1) + "\n")
     for name, c in malformed_corpus().items():
         (HERE / "malformed" / f"{name}.json").write_text(json.dumps(c, indent=1) + "\n")
+    for name, text in raw_forgeries().items():
+        (HERE / "malformed" / name).write_text(text + "\n")
     for name, text in RAW.items():
         p = HERE / "malformed" / name
         if text is None:

@@ -34,7 +34,8 @@ def read(c: dict, path: str, S) -> dict:
     for j, o in enumerate(outs):
         op = f"{p}.outputs[{j}]"
         o = sc.obj(o, op)
-        if o.get("output", j) not in (j, sp.outputs[j]):
+        name = o.get("output", j)  # an int index (never a bool or float) or the name
+        if not (name == sp.outputs[j] or (type(name) is int and name == j)):
             raise Malformed(f"{op}.output", f"expected {j} or {sp.outputs[j]!r}")
         r = sc.order(sc.get(o, "order", op), f"{op}.order")
         q = None if r == INF else sc.poly(sc.get(o, "quotient", op), f"{op}.quotient", sp.names)
