@@ -17,6 +17,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from splinesym.cli import main
@@ -63,6 +64,37 @@ OVERLAP = spline(pieces=[{"region": [[0, "+"]], "values": ["x"]}, {"region": [],
 GAP = spline(pieces=[{"region": [[0, "+"]], "values": ["x"]}])
 NEST = "(" * 100_000 + "x" + ")" * 100_000
 HOSTILE = "__import__('os').system('touch PWNED')"
+
+
+def npz(**arrays) -> bytes:
+    """The bytes of an ``.npz`` file (written as ``input.npz``)."""
+    import io
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def npz_bomb() -> bytes:
+    """An ``.npz`` whose few compressed kilobytes declare a 16000 x 16000 float array."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for k in ("tokens", "dim"):
+            b = io.BytesIO()
+            np.save(b, np.array(2))
+            z.writestr(k + ".npy", b.getvalue())
+        hdr = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            hdr, {"descr": "<f8", "fortran_order": False, "shape": (16000, 16000)})
+        z.writestr("encoder.0.ffn.W1.npy", hdr.getvalue() + b"\0" * 4096)
+    return buf.getvalue()
 
 # name: (argv with {in} = the input file, {out} = an output path, {d} = the folder;
 #        content of {in} (dict: JSON, str: text, None: no file); status; text in the line)
@@ -234,6 +266,25 @@ ROWS: dict[str, tuple] = {
                               "max_of_mins[0][0]"),
     "model_weight_import_os": (["expand", "--model", "{in}", "--out", "{out}"], weight(HOSTILE),
                                2, "WQ[0][0]"),
+    # -- .npz model files -----------------------------------------------------------------
+    "npz_object_array": (["expand", "--model", "{in}", "--out", "{out}"],
+                         npz(tokens=2, dim=2, WQ=np.array([1, "a"], dtype=object)), 2,
+                         "allow_pickle=False"),
+    "npz_name_conflict": (["degree", "{in}", "--out", "{out}"],
+                          npz(**{"tokens": 2, "dim": 2, "tokens.0": 1}), 2, "conflicts"),
+    "npz_list_position_1e12": (["expand", "--model", "{in}", "--out", "{out}"],
+                               npz(**{"tokens": 2, "dim": 2,
+                                      "encoder.999999999999.ffn.W1": np.eye(2)}), 2,
+                               "list position"),
+    "npz_list_and_dict": (["cells", "{in}", "--out", "{out}"],
+                          npz(**{"tokens": 2, "dim": 2, "encoder.0.ffn.W1": np.eye(2),
+                                 "encoder.x.y": np.eye(2)}), 2, "conflicts"),
+    "npz_3d_array": (["expand", "--model", "{in}", "--out", "{out}"],
+                     npz(**{"tokens": 2, "dim": 2, "encoder.0.ffn.W1": np.zeros((2, 2, 2))}), 2,
+                     "3 dimensions"),
+    "npz_decompression_bomb": (["certify", "{in}", "--out", "{out}"], npz_bomb(), 2, "weights"),
+    "npz_garbage_names_file": (["expand", "--model", "{in}", "--out", "{out}"],
+                               b"PK\x03\x04garbage" * 10, 2, "input.npz"),
 }
 
 
@@ -245,6 +296,8 @@ def _materialise(row, tmp: Path) -> list[str]:
     elif content == '"BIG"':
         inp.write_text(json.dumps(weight(7)).replace("[[7,", "[[" + "7" * 30_000 + ","))
     elif isinstance(content, bytes):
+        if content[:2] == b"PK":    # a zip archive: an .npz model file
+            inp = tmp / "input.npz"
         inp.write_bytes(content)
     elif isinstance(content, str):
         inp.write_text(content)
