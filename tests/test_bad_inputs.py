@@ -285,6 +285,12 @@ ROWS: dict[str, tuple] = {
     "npz_decompression_bomb": (["certify", "{in}", "--out", "{out}"], npz_bomb(), 2, "weights"),
     "npz_garbage_names_file": (["expand", "--model", "{in}", "--out", "{out}"],
                                b"PK\x03\x04garbage" * 10, 2, "input.npz"),
+    "state_is_the_model": (["expand", "--model", "{in}", "--incremental", "--state", "{in}"],
+                           model(), 2, "refusing to overwrite an input"),
+    "state_is_out": (["expand", "--model", "{in}", "--state", "{out}", "--out", "{out}"],
+                     model(), 2, "same file"),
+    "state_in_missing_folder": (["expand", "--model", "{in}", "--state", "{d}/nodir/s.json"],
+                                model(), 2, "does not exist"),
 }
 
 
