@@ -49,12 +49,20 @@ RANGES: dict[str, tuple[float, bool, str]] = {
     "rationalize": (0, False, "a positive tolerance"),
     "jobs": (1, True, "a positive integer"),
     "seed": (0, True, "an integer >= 0"),
+    "samples": (1, True, "a positive integer"),
+    "batch": (1, True, "a positive integer"),
+    "trials": (1, True, "a positive integer"),
+    "probe_rounds": (0, True, "an integer >= 0"),
+    "margin_search": (0, True, "an integer >= 0"),
+    "resolution": (2, True, "an integer >= 2"),
 }
 #: upper bounds (seconds: a year; counts: 10^12)
 _UPPER = {"time_limit": 3.2e7, "solver_timeout": 3.2e7, "z3_timeout": 3.2e7, "wall_time": 3.2e7,
           "max_cells": 10**12, "max_terms": 10**9, "points": 10**7, "jobs": 4096,
-          "seed": 2**63 - 1, "rationalize": 1e300}
-INPUT_DESTS = ("input", "model", "file", "resume")
+          "seed": 2**63 - 1, "rationalize": 1e300, "samples": 10**9, "batch": 10**8,
+          "trials": 10**6, "probe_rounds": 10**6, "margin_search": 10**7,
+          "resolution": 4000}
+INPUT_DESTS = ("input", "model", "file", "resume", "pieces")
 OUTPUT_DESTS = ("out", "certificate", "state")
 _PROCESS_START = time.monotonic()
 

@@ -291,6 +291,18 @@ ROWS: dict[str, tuple] = {
                      model(), 2, "same file"),
     "state_in_missing_folder": (["expand", "--model", "{in}", "--state", "{d}/nodir/s.json"],
                                 model(), 2, "does not exist"),
+    "cells_samples_1e14": (["cells", "{in}", "--samples", str(10**14), "--out", "{out}"],
+                           model(), 2, "--samples"),
+    "expand_numeric_batch_1e12": (["expand", "--model", "{in}", "--numeric", "--batch",
+                                   str(10**12), "--out", "{out}"], model(), 2, "--batch"),
+    "certify_trials_1e12": (["certify", "{in}", "--numeric", "--trials", str(10**12), "--out",
+                             "{out}"], model(), 2, "--trials"),
+    "pieces_is_out": (["certify", "{in}", "--numeric", "--pieces", "{out}", "--out", "{out}"],
+                      model(), 2, "refusing to overwrite an input"),
+    "plot_resolution_0": (["plot", "{in}", "--resolution", "0", "--out", "{d}/p.png"], spline(),
+                          2, "--resolution"),
+    "plot_resolution_1e8": (["plot", "{in}", "--resolution", "100000000", "--out", "{d}/p.png"],
+                            spline(), 2, "--resolution"),
 }
 
 
