@@ -66,6 +66,13 @@ NEST = "(" * 100_000 + "x" + ")" * 100_000
 HOSTILE = "__import__('os').system('touch PWNED')"
 
 
+def state(**kw):
+    s = {"format": "splinesym.expansion-state/1", "model": model(), "complete": False,
+         "finished": [], "pending": [], "decisions": {}, "notes": []}
+    s.update(kw)
+    return s
+
+
 def npz(**arrays) -> bytes:
     """The bytes of an ``.npz`` file (written as ``input.npz``)."""
     import io
@@ -327,6 +334,18 @@ ROWS: dict[str, tuple] = {
     "plot_out_is_input": (["plot", "{in}", "--out", "{in}"], spline(), 2, "input file"),
     "plot_out_missing_folder": (["plot", "{in}", "--out", "{d}/nodir/p.png"], spline(), 2,
                                 "does not exist"),
+    "state_decisions_a_list": (["expand", "--resume", "{in}", "--out", "{out}"],
+                               state(decisions=[1]), 2, "decisions"),
+    "state_notes_an_object": (["expand", "--resume", "{in}", "--out", "{out}"],
+                              state(notes={"a": 1}), 2, "notes"),
+    "state_complete_a_string": (["expand", "--resume", "{in}", "--out", "{out}"],
+                                state(complete="yes"), 2, "complete"),
+    "state_model_missing": (["expand", "--resume", "{in}", "--out", "{out}"],
+                            {k: v for k, v in state().items() if k != "model"}, 2, "model"),
+    "state_other_version": (["expand", "--resume", "{in}", "--out", "{out}"],
+                            state(format="splinesym.expansion-state/2"), 2, "unknown version"),
+    "state_file_is_a_model": (["expand", "--model", "{in}", "--resume", "{in}", "--out",
+                               "{out}"], model(), 2, "expansion-state"),
 }
 
 
