@@ -346,6 +346,7 @@ ROWS: dict[str, tuple] = {
                             state(format="splinesym.expansion-state/2"), 2, "unknown version"),
     "state_file_is_a_model": (["expand", "--model", "{in}", "--resume", "{in}", "--out",
                                "{out}"], model(), 2, "expansion-state"),
+    "npz_empty_archive": (["expand", "--model", "{in}", "--out", "{out}"], npz(), 2, "tokens"),
 }
 
 

@@ -30,10 +30,10 @@ __all__ = ["npz_to_dict", "read_npz_model", "is_npz", "is_model_npz"]
 
 
 def is_npz(path) -> bool:
-    """True when ``path`` is a zip archive (what numpy's ``.npz`` files are)."""
+    """True when ``path`` is a zip archive (what numpy's ``.npz`` files are), empty or not."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(4) == b"PK\x03\x04"
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")   # (an empty archive)
     except OSError:
         return False
 
