@@ -49,13 +49,21 @@ RANGES: dict[str, tuple[float, bool, str]] = {
     "rationalize": (0, False, "a positive tolerance"),
     "jobs": (1, True, "a positive integer"),
     "seed": (0, True, "an integer >= 0"),
+    "samples": (1, True, "a positive integer"),
+    "batch": (1, True, "a positive integer"),
+    "trials": (1, True, "a positive integer"),
+    "probe_rounds": (0, True, "an integer >= 0"),
+    "margin_search": (0, True, "an integer >= 0"),
+    "resolution": (2, True, "an integer >= 2"),
 }
 #: upper bounds (seconds: a year; counts: 10^12)
 _UPPER = {"time_limit": 3.2e7, "solver_timeout": 3.2e7, "z3_timeout": 3.2e7, "wall_time": 3.2e7,
           "max_cells": 10**12, "max_terms": 10**9, "points": 10**7, "jobs": 4096,
-          "seed": 2**63 - 1, "rationalize": 1e300}
-INPUT_DESTS = ("input", "model", "file", "resume")
-OUTPUT_DESTS = ("out", "certificate")
+          "seed": 2**63 - 1, "rationalize": 1e300, "samples": 10**9, "batch": 10**8,
+          "trials": 10**6, "probe_rounds": 10**6, "margin_search": 10**7,
+          "resolution": 4000}
+INPUT_DESTS = ("input", "model", "file", "resume", "pieces")
+OUTPUT_DESTS = ("out", "certificate", "state")
 _PROCESS_START = time.monotonic()
 
 
@@ -96,10 +104,14 @@ def validate_options(args: argparse.Namespace) -> dict:
         _check_input_path(path, d)
     outs = [(d, getattr(args, d)) for d in OUTPUT_DESTS if getattr(args, d, None)]
     for d, path in outs:
-        _check_output_path(path, _option_name(d), inputs)
-    if len(outs) == 2 and _same(outs[0][1], outs[1][1]):
-        raise OptionError(f"--out and --certificate are the same file {outs[0][1]!r}",
-                          "--certificate")
+        # the state file may be the one resumed from (continue and update it in place)
+        _check_output_path(path, _option_name(d),
+                           [i for i in inputs if not (d == "state" and i[0] == "resume")])
+    for k, (d, path) in enumerate(outs):
+        for d0, path0 in outs[:k]:
+            if _same(path0, path):
+                raise OptionError(f"{_option_name(d0)} and {_option_name(d)} are the same file "
+                                  f"{path!r}", _option_name(d))
     return caps
 
 

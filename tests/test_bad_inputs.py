@@ -17,6 +17,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from splinesym.cli import main
@@ -63,6 +64,44 @@ OVERLAP = spline(pieces=[{"region": [[0, "+"]], "values": ["x"]}, {"region": [],
 GAP = spline(pieces=[{"region": [[0, "+"]], "values": ["x"]}])
 NEST = "(" * 100_000 + "x" + ")" * 100_000
 HOSTILE = "__import__('os').system('touch PWNED')"
+
+
+def state(**kw):
+    s = {"format": "splinesym.expansion-state/1", "model": model(), "complete": False,
+         "finished": [], "pending": [], "decisions": {}, "notes": []}
+    s.update(kw)
+    return s
+
+
+def npz(**arrays) -> bytes:
+    """The bytes of an ``.npz`` file (written as ``input.npz``)."""
+    import io
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def npz_bomb() -> bytes:
+    """An ``.npz`` whose few compressed kilobytes declare a 16000 x 16000 float array."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for k in ("tokens", "dim"):
+            b = io.BytesIO()
+            np.save(b, np.array(2))
+            z.writestr(k + ".npy", b.getvalue())
+        hdr = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            hdr, {"descr": "<f8", "fortran_order": False, "shape": (16000, 16000)})
+        z.writestr("encoder.0.ffn.W1.npy", hdr.getvalue() + b"\0" * 4096)
+    return buf.getvalue()
 
 # name: (argv with {in} = the input file, {out} = an output path, {d} = the folder;
 #        content of {in} (dict: JSON, str: text, None: no file); status; text in the line)
@@ -234,6 +273,80 @@ ROWS: dict[str, tuple] = {
                               "max_of_mins[0][0]"),
     "model_weight_import_os": (["expand", "--model", "{in}", "--out", "{out}"], weight(HOSTILE),
                                2, "WQ[0][0]"),
+    # -- .npz model files -----------------------------------------------------------------
+    "npz_object_array": (["expand", "--model", "{in}", "--out", "{out}"],
+                         npz(tokens=2, dim=2, WQ=np.array([1, "a"], dtype=object)), 2,
+                         "allow_pickle=False"),
+    "npz_name_conflict": (["degree", "{in}", "--out", "{out}"],
+                          npz(**{"tokens": 2, "dim": 2, "tokens.0": 1}), 2, "conflicts"),
+    "npz_list_position_1e12": (["expand", "--model", "{in}", "--out", "{out}"],
+                               npz(**{"tokens": 2, "dim": 2,
+                                      "encoder.999999999999.ffn.W1": np.eye(2)}), 2,
+                               "list position"),
+    "npz_list_and_dict": (["cells", "{in}", "--out", "{out}"],
+                          npz(**{"tokens": 2, "dim": 2, "encoder.0.ffn.W1": np.eye(2),
+                                 "encoder.x.y": np.eye(2)}), 2, "conflicts"),
+    "npz_3d_array": (["expand", "--model", "{in}", "--out", "{out}"],
+                     npz(**{"tokens": 2, "dim": 2, "encoder.0.ffn.W1": np.zeros((2, 2, 2))}), 2,
+                     "3 dimensions"),
+    "npz_decompression_bomb": (["certify", "{in}", "--out", "{out}"], npz_bomb(), 2, "weights"),
+    "npz_garbage_names_file": (["expand", "--model", "{in}", "--out", "{out}"],
+                               b"PK\x03\x04garbage" * 10, 2, "input.npz"),
+    "state_is_the_model": (["expand", "--model", "{in}", "--incremental", "--state", "{in}"],
+                           model(), 2, "refusing to overwrite an input"),
+    "state_is_out": (["expand", "--model", "{in}", "--state", "{out}", "--out", "{out}"],
+                     model(), 2, "same file"),
+    "state_in_missing_folder": (["expand", "--model", "{in}", "--state", "{d}/nodir/s.json"],
+                                model(), 2, "does not exist"),
+    "cells_samples_1e14": (["cells", "{in}", "--samples", str(10**14), "--out", "{out}"],
+                           model(), 2, "--samples"),
+    "expand_numeric_batch_1e12": (["expand", "--model", "{in}", "--numeric", "--batch",
+                                   str(10**12), "--out", "{out}"], model(), 2, "--batch"),
+    "certify_trials_1e12": (["certify", "{in}", "--numeric", "--trials", str(10**12), "--out",
+                             "{out}"], model(), 2, "--trials"),
+    "pieces_is_out": (["certify", "{in}", "--numeric", "--pieces", "{out}", "--out", "{out}"],
+                      model(), 2, "refusing to overwrite an input"),
+    "plot_xlim_reversed": (["plot", "{in}", "--xlim", "2", "1", "--out", "{d}/p.png"], spline(),
+                           2, "--xlim"),
+    "plot_ylim_empty": (["plot", "{in}", "--ylim", "0", "0", "--out", "{d}/p.png"], spline(), 2,
+                        "--ylim"),
+    "plot_xlim_nan": (["plot", "{in}", "--xlim", "nan", "1", "--out", "{d}/p.png"], spline(), 2,
+                      "finite"),
+    "plot_t_reversed": (["plot", "{in}", "--along", "1", "--direction", "1", "--t", "1", "0",
+                         "--out", "{d}/p.png"], spline(), 2, "--t"),
+    "plot_resolution_0": (["plot", "{in}", "--resolution", "0", "--out", "{d}/p.png"], spline(),
+                          2, "--resolution"),
+    "plot_resolution_1e8": (["plot", "{in}", "--resolution", "100000000", "--out", "{d}/p.png"],
+                            spline(), 2, "--resolution"),
+    "plot_fix_1e999999": (["plot", "{in}", "--fix", "x=1e999999", "--out", "{d}/p.png"],
+                          spline(), 2, "exponent"),
+    "plot_direction_zero": (["plot", "{in}", "--along", "1", "--direction", "0", "--out",
+                             "{d}/p.png"], spline(), 2, "zero vector"),
+    "plot_along_wrong_dimension": (["plot", "{in}", "--along", "1,2", "--direction", "1,1",
+                                    "--out", "{d}/p.png"], spline(), 2, "--along"),
+    "plot_direction_wrong_dimension": (["plot", "{in}", "--along", "1", "--direction", "1,1",
+                                        "--out", "{d}/p.png"], spline(), 2, "--direction"),
+    "plot_output_out_of_range": (["plot", "{in}", "--along", "1", "--direction", "1",
+                                  "--output", "5", "--out", "{d}/p.png"], spline(), 2,
+                                 "--output"),
+    "plot_unknown_image_format": (["plot", "{in}", "--out", "{d}/p.xyz"], spline(), 2,
+                                  "image format"),
+    "plot_out_is_input": (["plot", "{in}", "--out", "{in}"], spline(), 2, "input file"),
+    "plot_out_missing_folder": (["plot", "{in}", "--out", "{d}/nodir/p.png"], spline(), 2,
+                                "does not exist"),
+    "state_decisions_a_list": (["expand", "--resume", "{in}", "--out", "{out}"],
+                               state(decisions=[1]), 2, "decisions"),
+    "state_notes_an_object": (["expand", "--resume", "{in}", "--out", "{out}"],
+                              state(notes={"a": 1}), 2, "notes"),
+    "state_complete_a_string": (["expand", "--resume", "{in}", "--out", "{out}"],
+                                state(complete="yes"), 2, "complete"),
+    "state_model_missing": (["expand", "--resume", "{in}", "--out", "{out}"],
+                            {k: v for k, v in state().items() if k != "model"}, 2, "model"),
+    "state_other_version": (["expand", "--resume", "{in}", "--out", "{out}"],
+                            state(format="splinesym.expansion-state/2"), 2, "unknown version"),
+    "state_file_is_a_model": (["expand", "--model", "{in}", "--resume", "{in}", "--out",
+                               "{out}"], model(), 2, "expansion-state"),
+    "npz_empty_archive": (["expand", "--model", "{in}", "--out", "{out}"], npz(), 2, "tokens"),
 }
 
 
@@ -245,6 +358,8 @@ def _materialise(row, tmp: Path) -> list[str]:
     elif content == '"BIG"':
         inp.write_text(json.dumps(weight(7)).replace("[[7,", "[[" + "7" * 30_000 + ","))
     elif isinstance(content, bytes):
+        if content[:2] == b"PK":    # a zip archive: an .npz model file
+            inp = tmp / "input.npz"
         inp.write_bytes(content)
     elif isinstance(content, str):
         inp.write_text(content)

@@ -20,8 +20,16 @@ EXAMPLES = """examples:
 
 
 def _numbers(text: str, what: str) -> list[Fraction]:
+    from ..limits import check_decimal_literal
+
     try:
-        return [Fraction(v.strip()) for v in text.split(",")]
+        out = []
+        for v in text.split(","):
+            check_decimal_literal(v.strip(), what)   # 1e999999999 is refused, not computed
+            out.append(Fraction(v.strip()))
+        return out
+    except InvalidInputError:
+        raise
     except (ValueError, ZeroDivisionError):
         raise InvalidInputError(f"expected comma-separated rationals, got {text!r}",
                                 what) from None
@@ -55,7 +63,57 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds for expanding a model")
 
 
+def _image_formats() -> set[str]:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return set(FigureCanvasBase.get_supported_filetypes())
+
+
+def _check_line(sp, point, direction, output) -> None:
+    """``--along``/``--direction`` have one entry per variable; ``--output`` exists."""
+    n = len(sp.variables)
+    for name, v in (("--along", point), ("--direction", direction)):
+        if len(v) != n:
+            raise InvalidInputError(f"has {len(v)} entries, the spline has {n} variables "
+                                    f"({', '.join(sp.variables)})", name)
+    if output >= len(sp.outputs):
+        raise InvalidInputError(f"output {output} does not exist (the spline has "
+                                f"{len(sp.outputs)})", "--output")
+
+
+def _check_ranges(args: argparse.Namespace) -> None:
+    """``--xlim``, ``--ylim``, ``--t``: finite with LO < HI; ``--output`` >= 0 (before work)."""
+    import math
+    import os
+
+    for name in ("xlim", "ylim", "t"):
+        lo, hi = getattr(args, name)
+        if not (math.isfinite(lo) and math.isfinite(hi)) or abs(lo) > 1e300 or abs(hi) > 1e300:
+            raise InvalidInputError(f"must be finite numbers, got {lo!r} {hi!r}", f"--{name}")
+        if not lo < hi:
+            raise InvalidInputError(f"needs LO < HI, got {lo:g} {hi:g}", f"--{name}")
+    if args.output < 0:
+        raise InvalidInputError(f"must be an integer >= 0, got {args.output}", "--output")
+    if args.direction and not args.along:
+        raise InvalidInputError("--direction needs --along", "--direction")
+    if args.along and not args.direction:
+        raise InvalidInputError("--along needs --direction", "--direction")
+    for item in args.fix:
+        if "=" not in item:
+            raise InvalidInputError(f"expected VAR=VALUE, got {item!r}", "--fix")
+        _numbers(item.partition("=")[2], "--fix")
+    suffix = os.path.splitext(args.out)[1].lstrip(".").lower()
+    if suffix and suffix not in _image_formats():
+        raise InvalidInputError(f"unknown image format {suffix!r} (known: "
+                                f"{', '.join(sorted(_image_formats()))})", "--out")
+    if args.along:
+        _numbers(args.along, "--along")
+        if not any(_numbers(args.direction, "--direction")):
+            raise InvalidInputError("the direction must not be the zero vector", "--direction")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_ranges(args)
     import os
     import tempfile
 
@@ -89,9 +147,11 @@ def run(args: argparse.Namespace) -> int:
         if args.along:
             if not args.direction:
                 raise InvalidInputError("--along needs --direction", "--direction")
-            plot_along(model if model is not None else sp, _numbers(args.along, "--along"),
-                       _numbers(args.direction, "--direction"), t=args.t, output=args.output,
-                       out=tmp)
+            point, direction = _numbers(args.along, "--along"), _numbers(args.direction,
+                                                                          "--direction")
+            _check_line(sp, point, direction, args.output)
+            plot_along(model if model is not None else sp, point, direction, t=args.t,
+                       output=args.output, out=tmp)
         else:
             plot_cells(sp, x=args.x, y=args.y, fixed=fixed, xlim=args.xlim, ylim=args.ylim,
                        resolution=args.resolution, out=tmp)

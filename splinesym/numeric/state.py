@@ -80,6 +80,8 @@ def state_from_dict(data: Any) -> ExpansionState:
     """Validate and read a state object (errors name the field)."""
     check_format(data, FORMAT)
     model = data.get("model")
+    if not isinstance(model, dict):
+        raise InvalidInputError("missing or not a splinesym.model/1 object", "model")
     model_from_dict(model)  # validated
     st = ExpansionState(model, _units(data.get("finished"), "finished", True),
                         _units(data.get("pending"), "pending", False))
@@ -89,8 +91,18 @@ def state_from_dict(data: Any) -> ExpansionState:
             raise InvalidInputError("must be a non-negative integer", key)
     st.patterns = data.get("patterns_examined", 0)
     st.units_processed = data.get("units_processed", 0)
-    st.decisions = dict(data.get("decisions") or {})
-    st.notes = [str(n) for n in data.get("notes") or []]
+    decisions = data.get("decisions") or {}
+    if not isinstance(decisions, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for v in decisions.values()):
+        raise InvalidInputError("expected an object of non-negative counts", "decisions")
+    notes = data.get("notes") or []
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise InvalidInputError("expected a list of strings", "notes")
+    if not isinstance(data.get("complete", False), bool):
+        raise InvalidInputError("expected true or false", "complete")
+    st.decisions = dict(decisions)
+    st.notes = list(notes)
     return st
 
 
