@@ -416,7 +416,7 @@ def certify_maxmin(mm: MaxMin, sp: Spline, *, prune: bool = True, solver_timeout
     for o, pieces in enumerate(trees):
         if pieces is None:
             continue
-        claims.append(_claim(out, o, pieces))
+        claims.append(maxmin_claim(out, o, pieces))
     after = out.size()
     stats = {"terms_before": before["terms"], "entries_before": before["entries"],
              "terms_after": after["terms"], "entries_after": after["entries"],
@@ -502,7 +502,9 @@ def _prune(mm: MaxMin, trees, useds):
     return new_terms, new_trees
 
 
-def _claim(mm: MaxMin, o: int, pieces) -> dict:
+def maxmin_claim(mm: MaxMin, o: int, pieces, coverage: str = "") -> dict:
+    """The ``maxmin-cells`` identity claim of output ``o`` from its per-piece proof trees
+    (``pieces``: ``(index, conditions, value, tree)``); ``coverage`` adds to the coverage note."""
     R = mm.ring
     return {"kind": "identity",
             "value": f"max-min = spline on every piece (output {mm.outputs[o]})",
@@ -515,7 +517,7 @@ def _claim(mm: MaxMin, o: int, pieces) -> dict:
                             "value": fmt(R, v), "tree": node}
                            for k, conds, v, node in pieces],
                 "coverage": "the pieces of subject.spline (their dense union is the spline's "
-                            "own claim)"}}
+                            "own claim)" + coverage}}
 
 
 def certificate_dict(mm: MaxMin, sp: Spline, claims: list[dict]) -> dict:

@@ -59,7 +59,7 @@ from ..errors import InvalidSplineTableError, SplinesymError
 from ..poly import Poly, to_fmpq, to_fraction
 from ..spline import Spline
 from .arrangement import Arrangement, arrangement
-from .certify import METHOD, CertifyResult
+from .certify import CertifyResult, maxmin_claim
 from .expr import MaxMin, fmt, pkey
 from .signs import SignProver
 
@@ -356,22 +356,6 @@ class _Trees:
                          "equal": 0, "top_signs": top_signs, "below": low}}
 
 
-def _claim(mm: MaxMin, o: int, pieces) -> dict:
-    R = mm.ring
-    return {"kind": "identity",
-            "value": f"max-min = spline on every piece (output {mm.outputs[o]})",
-            "evidence": {
-                "method": METHOD, "output": mm.outputs[o], "output_index": o,
-                "variables": list(R.names),
-                "terms": [[fmt(R, p) for p in t] for t in mm.terms[o]],
-                "pieces": [{"piece": k,
-                            "region": [[fmt(R, g), "+" if s > 0 else "-"] for g, s in conds],
-                            "value": fmt(R, v), "tree": node}
-                           for k, conds, v, node in pieces],
-                "coverage": "the pieces of subject.spline (their dense union is the spline's "
-                            "own claim); the arrangement's cells refine them"}}
-
-
 def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
                       pieces_first: bool | None = None) -> tuple[MaxMin, CertifyResult]:
     """The gallery-separator max–min of a spline on a hyperplane partition, with its certificate.
@@ -428,7 +412,8 @@ def hyperplane_maxmin(sp: Spline, *, prune: bool = True,
         all_terms.append([list(ents) for ents, _, _ in terms])
         trees_out.append(pieces)
     mm = MaxMin(sp.ring, list(sp.outputs), all_terms, "hyperplane")
-    claims = [_claim(mm, o, pieces) for o, pieces in enumerate(trees_out)]
+    claims = [maxmin_claim(mm, o, pieces, "; the arrangement's cells refine them")
+              for o, pieces in enumerate(trees_out)]
     size = mm.size()
     secs = round(time.monotonic() - t0, 3)
     stats = {"cells": len(arr.signs), "planes": len(arr.planes),
